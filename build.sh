@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+#
+# ngx_http_playfab_party: install what is missing, build the dynamic
+# module against the installed nginx, and run it.
+#
+#   ./build.sh            install dependencies, build the module
+#   ./build.sh test       build, then the unit tests and the Test::Nginx suite
+#   ./build.sh demo       build, start the PlayFab emulator and nginx on
+#                         127.0.0.1, request one party with curl
+#
+# NGINX_SRC=/path/to/nginx-source ./build.sh  builds against your own nginx
+# tree (configured with NGINX_CONFIGURE_ARGS, default --with-compat).
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")" && pwd)
+BUILD=$ROOT/build
+MODULE=ngx_http_playfab_party_module
+SO=$BUILD/nginx/objs/$MODULE.so
+
+PACKAGES=(nginx nginx-dev libcjson-dev libssl-dev gcc make perl
+          libtest-base-perl python3 curl ca-certificates)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+install_deps() {
+    local missing=() p
+    for p in "${PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+            | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+
+    log "installing ${missing[*]}"
+    local sudo=
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || die "run as root or install sudo: need ${missing[*]}"
+        sudo=sudo
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configure a copy of the nginx tree once, then rebuild incrementally.
+build_module() {
+    local src flags stamp want
+    if [ -n "${NGINX_SRC:-}" ]; then
+        src=$(cd "$NGINX_SRC" && pwd)
+        read -r -a flags <<< "${NGINX_CONFIGURE_ARGS:---with-compat}"
+    else
+        src=/usr/share/nginx/src
+        [ -f $src/conf_flags ] || die "nginx-dev did not install $src"
+        # shellcheck disable=SC1091
+        . $src/conf_flags
+        flags=("${NGX_CONF_FLAGS[@]}")
+    fi
+
+    stamp=$BUILD/nginx/.playfab-configured
+    want="$src $(md5sum "$ROOT/config" | cut -d' ' -f1) ${flags[*]} ${EXTRA_CC_OPT:-}"
+
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "configuring nginx from $src"
+        rm -rf "$BUILD/nginx"
+        mkdir -p "$BUILD"
+        cp -a "$src" "$BUILD/nginx"
+        (cd "$BUILD/nginx" && ./configure "${flags[@]}" \
+            ${EXTRA_CC_OPT:+--with-cc-opt="$EXTRA_CC_OPT"} \
+            --add-dynamic-module="$ROOT" >"$BUILD/configure.log" 2>&1) \
+            || { tail -30 "$BUILD/configure.log"; die "configure failed"; }
+        echo "$want" > "$stamp"
+    fi
+
+    log "building $MODULE.so"
+    make -s -C "$BUILD/nginx" -f objs/Makefile modules >"$BUILD/make.log" 2>&1 \
+        || { grep -E 'error|warning' "$BUILD/make.log" | head -40; die "build failed"; }
+    log "built $SO"
+}
+
+unit_tests() {
+    local t bin fail=0
+    mkdir -p "$BUILD/unit"
+    for t in "$ROOT"/t/unit/test_*.c; do
+        bin=$BUILD/unit/$(basename "$t" .c)
+        cc -std=gnu99 -Wall -Wextra -Werror -g -O1 \
+            -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -I"$ROOT/src" "$t" "$ROOT"/src/playfab_*.c \
+            -lcjson -lcrypto -o "$bin"
+        if "$bin" > "$bin.out" 2>&1; then
+            log "unit $(basename "$bin"): $(tail -1 "$bin.out" | sed 's/^# //')"
+        else
+            cat "$bin.out"; fail=1
+        fi
+    done
+    return $fail
+}
+
+suite() {
+    local lib=$ROOT/t/lib
+    if ! perl -MTest::Nginx::Socket -e1 2>/dev/null; then
+        lib=$ROOT/t/lib:$ROOT/t/lib/runner
+    fi
+    (cd "$ROOT" && PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} \
+        TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-/usr/sbin/nginx} \
+        TEST_NGINX_LOAD_MODULES=$SO prove -r t/)
+}
+
+demo() {
+    local dir=$BUILD/demo port=8780 emu=8781 out
+    rm -rf "$dir"; mkdir -p "$dir/logs" "$dir/conf"
+    stop_demo quiet
+
+    python3 "$ROOT/t/lib/playfab_emulator.py" --listen 127.0.0.1:$emu \
+        --secret demo-secret-key --title-id DEMO1 --quiet \
+        --pid-file "$dir/emulator.pid" >"$dir/logs/emulator.log" 2>&1 &
+    printf 'demo-secret-key\n' > "$dir/conf/secret"
+    chmod 600 "$dir/conf/secret"
+    printf '# name sha256(key)\ndemo-service %s\n' \
+        "$(printf 'demo-api-key' | sha256sum | cut -d' ' -f1)" > "$dir/conf/api-keys"
+
+    # docs/example.conf as a studio writes it, pointed at the emulator
+    sed -e "s#/etc/nginx/playfab/#$dir/conf/#g" \
+        -e "s#^\( *\)server ABCD1.playfabapi.com:443;#\1server 127.0.0.1:$emu;#" \
+        -e "s#https://playfab_api/#http://playfab_api/#" \
+        -e "s#listen 443 ssl;#listen 127.0.0.1:$port;#" \
+        -e "/ssl_certificate/d" \
+        -e "s#ABCD1#DEMO1#g" \
+        "$ROOT/docs/example.conf" > "$dir/conf/site.conf"
+    cat > "$dir/conf/nginx.conf" <<CONF
+load_module $SO;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log info;
+events { worker_connections 256; }
+http {
+    access_log $dir/logs/access.log;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    include $dir/conf/site.conf;
+}
+CONF
+    /usr/sbin/nginx -t -q -p "$dir" -c "$dir/conf/nginx.conf"
+    /usr/sbin/nginx -p "$dir" -c "$dir/conf/nginx.conf"
+
+    for _ in $(seq 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
+        sleep 0.1
+    done
+
+    log "POST http://127.0.0.1:$port/v1/party"
+    out=$(curl -sS -X POST "http://127.0.0.1:$port/v1/party" \
+        -H 'X-API-Key: demo-api-key' -H 'Content-Type: application/json' \
+        -d '{"PreferredRegions":["EastUs","WestEurope"],
+             "NetworkConfiguration":{"MaxUsers":8,"MaxDevices":8,
+             "MaxUsersPerDevice":1,"MaxDevicesPerUser":1,
+             "MaxEndpointsPerDevice":4}}' -w '\nHTTP %{http_code}\n')
+    printf '%s\n' "$out"
+    cat <<INFO
+
+The PlayFab emulator and nginx keep running on 127.0.0.1:$emu and :$port.
+Logs: $dir/logs/.  Stop both with:
+    ./build.sh demo-stop
+INFO
+    printf '%s\n' "$out" | grep -q '"SerializedNetworkDescriptor"' \
+        || die "the demo request did not return a network descriptor"
+}
+
+stop_demo() {
+    local dir=$BUILD/demo f
+    for f in "$dir/nginx.pid" "$dir/emulator.pid"; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+        rm -f "$f"
+    done
+    [ "${1:-}" = quiet ] || log "demo stopped"
+}
+
+cmd=${1:-build}
+case $cmd in
+    build)     install_deps; build_module ;;
+    test)      install_deps; build_module; unit_tests; suite ;;
+    demo)      install_deps; build_module; demo ;;
+    demo-stop) stop_demo ;;
+    *)         die "unknown command \"$cmd\" (build, test, demo, demo-stop)" ;;
+esac

@@ -1,0 +1,605 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * PlayFab calls as nginx subrequests to the internal API location: a
+ * POST with a JSON body and a header list of our own (nothing of the
+ * client's reaches PlayFab), the reply kept in memory; and the mapping
+ * of PlayFab's failures to our responses (docs/errors.md).
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+static ngx_int_t ngx_http_playfab_api_headers(ngx_http_request_t *r,
+    ngx_http_request_t *sr, ngx_http_playfab_op_e op, size_t len);
+static ngx_int_t ngx_http_playfab_api_header(ngx_http_request_t *r,
+    ngx_http_request_t *sr, ngx_str_t *key, ngx_str_t *value,
+    ngx_table_elt_t **hp);
+static ngx_int_t ngx_http_playfab_api_done(ngx_http_request_t *sr,
+    void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_playfab_retry_after(ngx_http_request_t *sr);
+static ngx_int_t ngx_http_playfab_fault(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, playfab_fault_t *fault,
+    ngx_http_playfab_problem_t *problem);
+static void ngx_http_playfab_copy(ngx_http_request_t *r, const char *s,
+    ngx_str_t *out);
+static void ngx_http_playfab_problem_fill(ngx_http_request_t *r,
+    ngx_http_playfab_problem_t *problem, ngx_uint_t status,
+    const char *code, const char *detail);
+
+
+static ngx_str_t  ngx_http_playfab_op_paths[] = {
+    ngx_string("Authentication/GetEntityToken"),
+    ngx_string("Party/RequestPartyService"),
+    ngx_string("Authentication/ValidateEntityToken")
+};
+
+static const char  *ngx_http_playfab_op_names[] = {
+    "GetEntityToken",
+    "RequestPartyService",
+    "ValidateEntityToken"
+};
+
+
+static ngx_str_t  ngx_http_playfab_post = ngx_string("POST");
+static ngx_str_t  ngx_http_playfab_content_type =
+    ngx_string("Content-Type");
+static ngx_str_t  ngx_http_playfab_json = ngx_string("application/json");
+static ngx_str_t  ngx_http_playfab_secret_header =
+    ngx_string("X-SecretKey");
+static ngx_str_t  ngx_http_playfab_token_header =
+    ngx_string("X-EntityToken");
+
+
+const char *
+ngx_http_playfab_op_name(ngx_http_playfab_op_e op)
+{
+    return ngx_http_playfab_op_names[op];
+}
+
+
+/*
+ * Starts a subrequest; returns NGX_AGAIN, or NGX_ERROR.  A background
+ * call (the token refresh) does not hold the response back.
+ */
+
+ngx_int_t
+ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
+    ngx_http_playfab_op_e op, ngx_str_t *body, ngx_uint_t background)
+{
+    ngx_uint_t                    flags;
+    ngx_str_t                     uri;
+    ngx_buf_t                    *b;
+    ngx_chain_t                  *cl;
+    ngx_http_request_t           *sr;
+    ngx_http_request_body_t      *rb;
+    ngx_http_post_subrequest_t   *ps;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    uri.len = plcf->api_location.len + ngx_http_playfab_op_paths[op].len;
+    uri.data = ngx_pnalloc(r->pool, uri.len);
+    if (uri.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(ngx_cpymem(uri.data, plcf->api_location.data,
+                          plcf->api_location.len),
+               ngx_http_playfab_op_paths[op].data,
+               ngx_http_playfab_op_paths[op].len);
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_playfab_api_done;
+    ps->data = call;
+
+    ngx_memzero(call, sizeof(ngx_http_playfab_call_t));
+    call->request = r;
+    call->op = op;
+    call->background = background;
+    call->date = -1;
+    call->retry_after = -1;
+    call->start = ngx_current_msec;
+
+    flags = NGX_HTTP_SUBREQUEST_IN_MEMORY
+            | (background ? NGX_HTTP_SUBREQUEST_BACKGROUND
+                          : NGX_HTTP_SUBREQUEST_WAITED);
+
+    if (ngx_http_subrequest(r, &uri, NULL, &sr, ps, flags) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    call->active = 1;
+
+    sr->method = NGX_HTTP_POST;
+    sr->method_name = ngx_http_playfab_post;
+
+    if (ngx_http_playfab_api_headers(r, sr, op, body->len) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rb = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (rb == NULL) {
+        return NGX_ERROR;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->start = body->data;
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->end = b->last;
+    b->memory = 1;
+    b->last_buf = 1;
+
+    cl = ngx_alloc_chain_link(r->pool);
+    if (cl == NULL) {
+        return NGX_ERROR;
+    }
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    rb->bufs = cl;
+    rb->buf = b;
+    sr->request_body = rb;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: %s call started%s",
+                   ngx_http_playfab_op_names[op],
+                   background ? " in the background" : "");
+
+    return NGX_AGAIN;
+}
+
+
+/*
+ * The subrequest gets a header list of its own: the client's headers,
+ * credentials included, never reach PlayFab.
+ */
+
+static ngx_int_t
+ngx_http_playfab_api_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
+    ngx_http_playfab_op_e op, size_t len)
+{
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 2,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->headers_in.content_length_n = len;
+    sr->headers_in.keep_alive_n = -1;
+
+    if (ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_content_type,
+                                    &ngx_http_playfab_json,
+                                    &sr->headers_in.content_type)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
+        return ngx_http_playfab_api_header(r, sr,
+                                           &ngx_http_playfab_secret_header,
+                                           &plcf->secret, NULL);
+    }
+
+    return ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_token_header,
+                                       &ctx->token, NULL);
+}
+
+
+static ngx_int_t
+ngx_http_playfab_api_header(ngx_http_request_t *r, ngx_http_request_t *sr,
+    ngx_str_t *key, ngx_str_t *value, ngx_table_elt_t **hp)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&sr->headers_in.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->key = *key;
+    h->value = *value;
+    h->hash = 1;
+
+    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
+    if (h->lowcase_key == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_strlow(h->lowcase_key, key->data, key->len);
+
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    if (hp) {
+        *hp = h;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Records the outcome; nginx may call this more than once for one
+ * subrequest (an error status is finalized twice), hence the guard.
+ */
+
+static ngx_int_t
+ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
+{
+    ngx_http_playfab_call_t  *call = data;
+
+    ngx_table_elt_t  *date;
+
+    if (call->done) {
+        return rc;
+    }
+
+    call->done = 1;
+    call->rc = rc;
+
+    if (sr->upstream && sr->upstream->headers_in.status_n) {
+        call->status = sr->upstream->headers_in.status_n;
+
+        date = sr->upstream->headers_in.date;
+
+        if (date) {
+            call->date = ngx_parse_http_time(date->value.data,
+                                             date->value.len);
+            if (call->date == NGX_ERROR) {
+                call->date = -1;
+            }
+        }
+
+        call->retry_after = ngx_http_playfab_retry_after(sr);
+    }
+
+    if (sr->out && sr->out->buf) {
+        call->body.data = sr->out->buf->pos;
+        call->body.len = sr->out->buf->last - sr->out->buf->pos;
+    }
+
+    ngx_log_debug5(NGX_LOG_DEBUG_HTTP, sr->connection->log, 0,
+                   "playfab: %s call done: rc %i, status %ui, "
+                   "%uz bytes, %M ms",
+                   ngx_http_playfab_op_names[call->op], rc, call->status,
+                   call->body.len, ngx_current_msec - call->start);
+
+    if (call->background) {
+        call->active = 0;
+        ngx_http_playfab_token_refreshed(call->request, call);
+    }
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_retry_after(ngx_http_request_t *sr)
+{
+    time_t            t;
+    ngx_int_t         n;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &sr->upstream->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return -1;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != sizeof("Retry-After") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Retry-After",
+                               h[i].key.len)
+               != 0)
+        {
+            continue;
+        }
+
+        n = ngx_atoi(h[i].value.data, h[i].value.len);
+
+        if (n != NGX_ERROR) {
+            return ngx_min(n, 86400);
+        }
+
+        t = ngx_parse_http_time(h[i].value.data, h[i].value.len);
+
+        if (t == NGX_ERROR) {
+            return -1;
+        }
+
+        return ngx_max(0, ngx_min(t - ngx_time(), 86400));
+    }
+}
+
+
+/* whether PlayFab refused the title token itself: worth one retry */
+
+ngx_uint_t
+ngx_http_playfab_api_token_rejected(ngx_http_playfab_call_t *call,
+    playfab_envelope_t *env, playfab_reply_e reply)
+{
+    if (call->op == NGX_HTTP_PLAYFAB_OP_TOKEN || call->status == 0) {
+        return 0;
+    }
+
+    if (call->status == NGX_HTTP_UNAUTHORIZED) {
+        return 1;
+    }
+
+    if (reply != PLAYFAB_REPLY_ERROR) {
+        return 0;
+    }
+
+    switch (env->fault.error_code) {
+    case 1335: /* EntityTokenInvalid */
+    case 1336: /* EntityTokenExpired */
+    case 1337: /* EntityTokenRevoked */
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * A failed call: the status for the client, the problem that explains
+ * it, and a log line at the level of who must act.
+ */
+
+ngx_int_t
+ngx_http_playfab_api_failure(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, playfab_envelope_t *env,
+    playfab_reply_e reply, ngx_http_playfab_problem_t *problem)
+{
+    const char  *op;
+
+    op = ngx_http_playfab_op_names[call->op];
+
+    if (call->status == 0) {
+
+        if (call->rc == NGX_HTTP_GATEWAY_TIME_OUT) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "playfab: %s timed out", op);
+            ngx_http_playfab_problem_fill(r, problem,
+                                          NGX_HTTP_GATEWAY_TIME_OUT,
+                                          "playfab_timeout",
+                                          "PlayFab did not answer in time");
+            return NGX_HTTP_GATEWAY_TIME_OUT;
+        }
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: %s got no reply from PlayFab (%i)",
+                      op, call->rc);
+        ngx_http_playfab_problem_fill(r, problem,
+                                      NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "playfab_unavailable",
+                                      "PlayFab could not be reached");
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (reply == PLAYFAB_REPLY_ERROR && call->rc == NGX_OK) {
+        return ngx_http_playfab_fault(r, call, &env->fault, problem);
+    }
+
+    if (call->status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: %s failed with HTTP %ui and no PlayFab "
+                      "error", op, call->status);
+        ngx_http_playfab_problem_fill(r, problem,
+                                      NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "playfab_unavailable",
+                                      "PlayFab is unavailable");
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (call->status == NGX_HTTP_TOO_MANY_REQUESTS) {
+        playfab_fault_t  fault;
+
+        ngx_memzero(&fault, sizeof(playfab_fault_t));
+        fault.code = NGX_HTTP_TOO_MANY_REQUESTS;
+        fault.retry_after = -1;
+
+        return ngx_http_playfab_fault(r, call, &fault, problem);
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "playfab: %s returned a malformed or oversized reply "
+                  "(HTTP %ui, %uz bytes)", op, call->status, call->body.len);
+    ngx_http_playfab_problem_fill(r, problem, NGX_HTTP_BAD_GATEWAY,
+                                  "playfab_bad_reply",
+                                  "PlayFab's reply could not be understood");
+    return NGX_HTTP_BAD_GATEWAY;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
+    playfab_fault_t *fault, ngx_http_playfab_problem_t *problem)
+{
+    const char  *op;
+    ngx_uint_t   status;
+    ngx_int_t    retry_after;
+
+    op = ngx_http_playfab_op_names[call->op];
+
+    /* fault lives in the caller's envelope: keep copies */
+    ngx_http_playfab_copy(r, fault->error, &problem->playfab_error);
+    problem->playfab_error_code = fault->error_code;
+
+    switch (fault->error_code) {
+
+    case 1130: /* APIRequestLimitExceeded */
+    case 1199:
+    case 1342:
+    case 1441: /* PartyTooManyRequests */
+    case 1504: /* PartyRequestsThrottledFromRateLimiter */
+        status = NGX_HTTP_TOO_MANY_REQUESTS;
+        break;
+
+    case 1089: /* NotAuthorized */
+    case 1191: /* NotAuthorizedByTitle */
+    case 1004: /* InvalidTitleId */
+    case 1347: /* TitleDeleted */
+    case 1435: /* PartyUnauthorized */
+    case 1436: /* PartyForbidden */
+    case 6000: /* TitleNotEnabledForParty */
+    case 6001: /* PartyVersionNotFound */
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "playfab: %s refused the title's credentials or "
+                      "configuration: %s (%i) \"%s\"",
+                      op, fault->error, fault->error_code, fault->message);
+        ngx_http_playfab_problem_fill(r, problem, NGX_HTTP_BAD_GATEWAY,
+                                      "playfab_configuration",
+                                      "PlayFab refused this service's "
+                                      "title configuration");
+        return NGX_HTTP_BAD_GATEWAY;
+
+    case 1123: /* ServiceUnavailable */
+    case 1127: /* DownstreamServiceUnavailable */
+    case 1439: /* PartyInternalServerError */
+    case 1440: /* PartyUnavailable */
+    case 500:  /* UnkownError */
+        status = NGX_HTTP_SERVICE_UNAVAILABLE;
+        break;
+
+    case 1437: /* PartyNotFound */
+        status = NGX_HTTP_NOT_FOUND;
+        break;
+
+    case 1438: /* PartyConflict */
+        status = NGX_HTTP_CONFLICT;
+        break;
+
+    default:
+        if (call->status == NGX_HTTP_TOO_MANY_REQUESTS) {
+            status = NGX_HTTP_TOO_MANY_REQUESTS;
+
+        } else if (call->status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
+            status = NGX_HTTP_SERVICE_UNAVAILABLE;
+
+        } else if (call->status == NGX_HTTP_UNAUTHORIZED
+                   || call->status == NGX_HTTP_FORBIDDEN
+                   || call->op == NGX_HTTP_PLAYFAB_OP_TOKEN)
+        {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "playfab: %s refused this service: HTTP %ui "
+                          "%s (%i) \"%s\"", op, call->status, fault->error,
+                          fault->error_code, fault->message);
+            ngx_http_playfab_problem_fill(r, problem, NGX_HTTP_BAD_GATEWAY,
+                                          "playfab_configuration",
+                                          "PlayFab refused this service's "
+                                          "title configuration");
+            return NGX_HTTP_BAD_GATEWAY;
+
+        } else if (call->status == NGX_HTTP_NOT_FOUND
+                   || call->status == NGX_HTTP_CONFLICT)
+        {
+            status = call->status;
+
+        } else {
+            status = NGX_HTTP_BAD_REQUEST;
+        }
+    }
+
+    if (status == NGX_HTTP_TOO_MANY_REQUESTS) {
+        retry_after = call->retry_after;
+
+        if (retry_after < 0) {
+            retry_after = fault->retry_after;
+        }
+
+        problem->retry_after = retry_after;
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: %s throttled by PlayFab: %s (%i), "
+                      "retry after %i s", op, fault->error,
+                      fault->error_code, retry_after);
+        ngx_http_playfab_problem_fill(r, problem, status,
+                                      "playfab_throttled",
+                                      "PlayFab is throttling this title");
+        return status;
+    }
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: %s failed: %s (%i) \"%s\"", op,
+                      fault->error, fault->error_code, fault->message);
+        ngx_http_playfab_problem_fill(r, problem, status,
+                                      "playfab_unavailable",
+                                      "PlayFab is unavailable");
+        return status;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "playfab: %s rejected the request: %s (%i) \"%s\"", op,
+                  fault->error, fault->error_code, fault->message);
+    ngx_http_playfab_problem_fill(r, problem, status, "playfab_rejected",
+                                  NULL);
+
+    /* PlayFab's own message about the party request is the detail */
+    ngx_http_playfab_copy(r, fault->message, &problem->detail);
+
+    return status;
+}
+
+
+static void
+ngx_http_playfab_copy(ngx_http_request_t *r, const char *s, ngx_str_t *out)
+{
+    out->len = ngx_strlen(s);
+    out->data = ngx_pnalloc(r->pool, out->len);
+
+    if (out->data == NULL) {
+        out->len = 0;
+        return;
+    }
+
+    ngx_memcpy(out->data, s, out->len);
+}
+
+
+static void
+ngx_http_playfab_problem_fill(ngx_http_request_t *r,
+    ngx_http_playfab_problem_t *problem, ngx_uint_t status,
+    const char *code, const char *detail)
+{
+    problem->status = status;
+    problem->code = code;
+
+    if (detail) {
+        problem->detail.data = (u_char *) detail;
+        problem->detail.len = ngx_strlen(detail);
+    }
+}

@@ -1,0 +1,225 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * Caller authentication in the ACCESS phase, in any location: API keys
+ * (SHA-256 digests, constant-time comparison).  The verified identity is
+ * exposed as $playfab_auth_subject and $playfab_auth_method.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+#define NGX_HTTP_PLAYFAB_API_KEY_HEADER  "x-api-key"
+
+
+static ngx_int_t ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
+    ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
+static ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
+    const char *scheme, const char *reason);
+static ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
+    const char *lowcase, size_t len, ngx_uint_t *count);
+static ngx_int_t ngx_http_playfab_auth_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_http_variable_t  ngx_http_playfab_auth_vars[] = {
+
+    { ngx_string("playfab_auth_subject"), NULL,
+      ngx_http_playfab_auth_variable,
+      offsetof(ngx_http_playfab_ctx_t, subject),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_auth_method"), NULL,
+      ngx_http_playfab_auth_variable,
+      offsetof(ngx_http_playfab_ctx_t, method),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_playfab_auth_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_playfab_auth_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_playfab_auth_handler(ngx_http_request_t *r)
+{
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if (plcf->auth == NGX_CONF_UNSET_UINT
+        || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_playfab_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->auth_done) {
+        return ctx->auth_rc;
+    }
+
+    ctx->auth_rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+    ctx->auth_done = 1;
+
+    return ctx->auth_rc;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
+    ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_uint_t               count;
+    ngx_table_elt_t         *h;
+    const playfab_apikey_t  *key;
+
+    h = ngx_http_playfab_auth_header(r, NGX_HTTP_PLAYFAB_API_KEY_HEADER,
+                                     sizeof(NGX_HTTP_PLAYFAB_API_KEY_HEADER)
+                                     - 1, &count);
+
+    if (h == NULL) {
+        return ngx_http_playfab_auth_reject(r, "ApiKey",
+                                            "no X-API-Key header");
+    }
+
+    if (count > 1) {
+        return ngx_http_playfab_auth_reject(r, "ApiKey",
+                                            "more than one X-API-Key header");
+    }
+
+    key = playfab_apikey_match(plcf->api_keys, plcf->napi_keys,
+                               (char *) h->value.data, h->value.len);
+
+    if (key == NULL) {
+        return ngx_http_playfab_auth_reject(r, "ApiKey", "unknown API key");
+    }
+
+    ctx->subject.data = (u_char *) key->name;
+    ctx->subject.len = key->name_len;
+    ngx_str_set(&ctx->method, "api_key");
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: API key \"%V\" accepted", &ctx->subject);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *scheme,
+    const char *reason)
+{
+    ngx_table_elt_t  *h;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "playfab: caller not authenticated: %s", reason);
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = (u_char *) scheme;
+    h->value.len = ngx_strlen(scheme);
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    r->headers_out.www_authenticate = h;
+
+    return ngx_http_playfab_problem(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
+                                    reason);
+}
+
+
+static ngx_table_elt_t *
+ngx_http_playfab_auth_header(ngx_http_request_t *r, const char *lowcase,
+    size_t len, ngx_uint_t *count)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *found;
+
+    found = NULL;
+    *count = 0;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncmp(h[i].lowcase_key, lowcase, len) == 0)
+        {
+            found = &h[i];
+            (*count)++;
+        }
+    }
+
+    return found;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_auth_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t               *s;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    s = (ngx_str_t *) ((char *) ctx + data);
+
+    if (s->len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = s->len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = s->data;
+
+    return NGX_OK;
+}

@@ -1,0 +1,128 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * Keeps the title secret key and entity tokens out of error.log, debug
+ * level included.  Subrequests log through the main request's connection
+ * log, which takes the writer of the main request's location; nginx's
+ * proxy module dumps the whole request header block (X-SecretKey,
+ * X-EntityToken) at debug level.  The module's locations therefore get
+ * a copy of their error_log chain whose writer blanks those header
+ * values before the line reaches the file, syslog or memory buffer.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+typedef struct {
+    ngx_log_writer_pt             writer;       /* the original, if any */
+    void                         *wdata;
+} ngx_http_playfab_log_t;
+
+
+static void ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level,
+    u_char *buf, size_t len);
+static void ngx_http_playfab_log_blank(u_char *buf, size_t len,
+    ngx_str_t *name);
+
+
+static ngx_str_t  ngx_http_playfab_log_secrets[] = {
+    ngx_string("x-secretkey:"),
+    ngx_string("x-entitytoken:"),
+    ngx_null_string
+};
+
+
+ngx_int_t
+ngx_http_playfab_log_redact(ngx_conf_t *cf, ngx_http_core_loc_conf_t *clcf)
+{
+    ngx_log_t               *log, *copy, **next;
+    ngx_http_playfab_log_t  *pl;
+
+    if (clcf->error_log && clcf->error_log->writer
+        == ngx_http_playfab_log_writer)
+    {
+        return NGX_OK;
+    }
+
+    next = &clcf->error_log;
+
+    for (log = clcf->error_log; log; log = log->next) {
+
+        copy = ngx_palloc(cf->pool, sizeof(ngx_log_t));
+        pl = ngx_palloc(cf->pool, sizeof(ngx_http_playfab_log_t));
+
+        if (copy == NULL || pl == NULL) {
+            return NGX_ERROR;
+        }
+
+        *copy = *log;
+
+        pl->writer = log->writer;
+        pl->wdata = log->wdata;
+
+        copy->writer = ngx_http_playfab_log_writer;
+        copy->wdata = pl;
+
+        *next = copy;
+        next = &copy->next;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level, u_char *buf,
+    size_t len)
+{
+    ngx_str_t               *name;
+    ngx_log_t                orig;
+    ngx_http_playfab_log_t  *pl;
+
+    for (name = ngx_http_playfab_log_secrets; name->len; name++) {
+        ngx_http_playfab_log_blank(buf, len, name);
+    }
+
+    pl = log->wdata;
+
+    if (pl->writer) {
+        orig = *log;
+        orig.writer = pl->writer;
+        orig.wdata = pl->wdata;
+
+        pl->writer(&orig, level, buf, len);
+        return;
+    }
+
+    (void) ngx_write_fd(log->file->fd, buf, len);
+}
+
+
+/* every "name: value" in buf gets its value overwritten with '*' */
+
+static void
+ngx_http_playfab_log_blank(u_char *buf, size_t len, ngx_str_t *name)
+{
+    u_char  *p, *last;
+
+    last = buf + len;
+
+    for (p = buf; (size_t) (last - p) >= name->len; p++) {
+
+        if (ngx_strncasecmp(p, name->data, name->len) != 0) {
+            continue;
+        }
+
+        for (p += name->len; p < last && *p == ' '; p++) {
+            /* void */
+        }
+
+        while (p < last && *p != '\r' && *p != '\n' && *p != '"') {
+            *p++ = '*';
+        }
+
+        if (p == last) {
+            return;
+        }
+    }
+}

@@ -1,0 +1,814 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * The module: directives, configuration create/merge, and the checks
+ * that make a mistake in nginx.conf fail "nginx -t" with file:line.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+#define NGX_HTTP_PLAYFAB_FILE_MAX  (1024 * 1024)
+
+
+static ngx_int_t ngx_http_playfab_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_playfab_postconfiguration(ngx_conf_t *cf);
+static void *ngx_http_playfab_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_playfab_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_playfab_check_party(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *conf);
+static char *ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_playfab_title_id(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_playfab_secret_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_playfab_secret_valid(ngx_str_t *secret);
+static char *ngx_http_playfab_api_location(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_playfab_party_regions(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static playfab_party_policy_t *ngx_http_playfab_policy(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *plcf);
+static ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *out, ngx_uint_t *private);
+
+
+static ngx_command_t  ngx_http_playfab_commands[] = {
+
+    { ngx_string("playfab_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_title_id"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_title_id,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_secret_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_secret_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_api_location"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_api_location,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_token_wait"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, token_wait),
+      NULL },
+
+    { ngx_string("playfab_token_refresh_ahead"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, refresh_ahead),
+      NULL },
+
+    { ngx_string("playfab_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
+                        |NGX_CONF_TAKE12,
+      ngx_http_playfab_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_party"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_playfab_party,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_party_regions"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
+                        |NGX_CONF_1MORE,
+      ngx_http_playfab_party_regions,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_party_default"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_playfab_party_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      PLAYFAB_POLICY_DEFAULT,
+      NULL },
+
+    { ngx_string("playfab_party_max"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_playfab_party_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      PLAYFAB_POLICY_MAX,
+      NULL },
+
+    { ngx_string("playfab_party_force"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_playfab_party_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      PLAYFAB_POLICY_FORCE,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_playfab_module_ctx = {
+    ngx_http_playfab_preconfiguration,     /* preconfiguration */
+    ngx_http_playfab_postconfiguration,    /* postconfiguration */
+
+    ngx_http_playfab_create_main_conf,     /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_playfab_create_loc_conf,      /* create location configuration */
+    ngx_http_playfab_merge_loc_conf        /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_playfab_party_module = {
+    NGX_MODULE_V1,
+    &ngx_http_playfab_module_ctx,          /* module context */
+    ngx_http_playfab_commands,             /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+ngx_http_playfab_ctx_t *
+ngx_http_playfab_get_ctx(ngx_http_request_t *r)
+{
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_playfab_ctx_t));
+        if (ctx == NULL) {
+            return NULL;
+        }
+
+        ctx->request = r;
+        ctx->call.date = -1;
+        ctx->refresh.date = -1;
+
+        ngx_http_set_ctx(r, ctx, ngx_http_playfab_party_module);
+    }
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_playfab_auth_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_playfab_auth_handler;
+
+    return ngx_http_playfab_problem_init(cf);
+}
+
+
+static void *
+ngx_http_playfab_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    pmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_playfab_main_conf_t));
+    if (pmcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     pmcf->shm_zone = NULL;
+     */
+
+    return pmcf;
+}
+
+
+static void *
+ngx_http_playfab_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_playfab_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_playfab_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->title_id = { 0, NULL };
+     *     conf->secret = { 0, NULL };
+     *     conf->api_location = { 0, NULL };
+     *     conf->policy = NULL;
+     *     conf->api_keys = NULL;
+     *     conf->napi_keys = 0;
+     *     conf->party_file = NULL;
+     *     conf->party_line = 0;
+     */
+
+    conf->token_wait = NGX_CONF_UNSET_MSEC;
+    conf->refresh_ahead = NGX_CONF_UNSET;
+    conf->auth = NGX_CONF_UNSET_UINT;
+    conf->party = NGX_CONF_UNSET;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_playfab_loc_conf_t *prev = parent;
+    ngx_http_playfab_loc_conf_t *conf = child;
+
+    char                      errbuf[160];
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_conf_merge_str_value(conf->title_id, prev->title_id, "");
+    ngx_conf_merge_str_value(conf->secret, prev->secret, "");
+    ngx_conf_merge_str_value(conf->api_location, prev->api_location,
+                             "/_playfab/");
+    ngx_conf_merge_msec_value(conf->token_wait, prev->token_wait, 5000);
+    ngx_conf_merge_sec_value(conf->refresh_ahead, prev->refresh_ahead, 600);
+    ngx_conf_merge_value(conf->party, prev->party, 0);
+
+    if (conf->auth == NGX_CONF_UNSET_UINT) {
+        conf->auth = prev->auth;
+        conf->api_keys = prev->api_keys;
+        conf->napi_keys = prev->napi_keys;
+    }
+
+    if (conf->policy == NULL) {
+        conf->policy = prev->policy;
+
+    } else if (playfab_party_policy_check(conf->policy, errbuf,
+                                          sizeof(errbuf))
+               != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: inconsistent party policy: %s", errbuf);
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->party) {
+        if (ngx_http_playfab_check_party(cf, conf) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->party
+        || (conf->auth != NGX_CONF_UNSET_UINT
+            && conf->auth != NGX_HTTP_PLAYFAB_AUTH_OFF))
+    {
+        clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+        if (ngx_http_playfab_log_redact(cf, clcf) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_check_party(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *conf)
+{
+    const char                    *missing;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_playfab_party_module);
+
+    if (conf->party_file == NULL) {
+        /* inherited "party" flag of an enclosing location: checked there */
+        return NGX_CONF_OK;
+    }
+
+    if (conf->auth == NGX_CONF_UNSET_UINT) {
+        missing = "\"playfab_auth\" (write \"playfab_auth off\" to let "
+                  "anyone request parties)";
+
+    } else if (pmcf->shm_zone == NULL) {
+        missing = "\"playfab_zone\" in the http block";
+
+    } else if (conf->title_id.len == 0) {
+        missing = "\"playfab_title_id\"";
+
+    } else if (conf->secret.len == 0) {
+        missing = "\"playfab_secret_key\"";
+
+    } else {
+        /* no policy anywhere: the schema's rules only */
+        return ngx_http_playfab_policy(cf, conf) ? NGX_CONF_OK
+                                                 : NGX_CONF_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                  "playfab: \"playfab_party\" requires %s in %s:%ui",
+                  missing, conf->party_file, conf->party_line);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_main_conf_t *pmcf = conf;
+
+    u_char     *p;
+    ssize_t     size;
+    ngx_str_t  *value, name, s;
+
+    if (pmcf->shm_zone) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    p = (u_char *) ngx_strchr(value[1].data, ':');
+
+    if (p == NULL || p == value[1].data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: invalid zone \"%V\", "
+                           "expected NAME:SIZE", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data;
+    name.len = p - value[1].data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR || size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: zone \"%V\" size \"%V\" is invalid or "
+                           "below %uz", &name, &s, 8 * ngx_pagesize);
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf->shm_zone = ngx_http_playfab_shm_add(cf, &name, size);
+    if (pmcf->shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_title_id(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+
+    if (plcf->title_id.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > NGX_HTTP_PLAYFAB_TITLE_MAX) {
+        goto invalid;
+    }
+
+    for (i = 0; i < value[1].len; i++) {
+        if (!isalnum(value[1].data[i])) {
+            goto invalid;
+        }
+    }
+
+    plcf->title_id = value[1];
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "playfab: invalid title id \"%V\", expected 1 to %d "
+                       "letters and digits", &value[1],
+                       NGX_HTTP_PLAYFAB_TITLE_MAX);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_playfab_secret_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    char        *env;
+    ngx_str_t   *value, name;
+    ngx_uint_t   private;
+
+    if (plcf->secret.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strncmp(value[1].data, "file:", 5) == 0) {
+        name.data = value[1].data + 5;
+        name.len = value[1].len - 5;
+
+        if (ngx_http_playfab_read_file(cf, &name, &plcf->secret, &private)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        while (plcf->secret.len
+               && (plcf->secret.data[plcf->secret.len - 1] == '\n'
+                   || plcf->secret.data[plcf->secret.len - 1] == '\r'))
+        {
+            plcf->secret.len--;
+        }
+
+        if (!private) {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "playfab: secret key file \"%V\" can be read "
+                               "by group or others, chmod 600 it", &name);
+        }
+
+    } else if (ngx_strncmp(value[1].data, "env:", 4) == 0) {
+        env = getenv((char *) value[1].data + 4);
+
+        if (env == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "playfab: environment variable \"%s\" for the "
+                               "secret key is not set",
+                               value[1].data + 4);
+            return NGX_CONF_ERROR;
+        }
+
+        plcf->secret.len = ngx_strlen(env);
+        plcf->secret.data = ngx_pnalloc(cf->pool, plcf->secret.len);
+        if (plcf->secret.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memcpy(plcf->secret.data, env, plcf->secret.len);
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "playfab: the secret key is written inline in the "
+                           "configuration, prefer \"file:\" or \"env:\"");
+
+        plcf->secret = value[1];
+    }
+
+    if (ngx_http_playfab_secret_valid(&plcf->secret) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: the secret key must be 1 to 256 "
+                           "printable characters without spaces");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_secret_valid(ngx_str_t *secret)
+{
+    ngx_uint_t  i;
+
+    if (secret->len == 0 || secret->len > 256) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < secret->len; i++) {
+        if (secret->data[i] <= 0x20 || secret->data[i] >= 0x7f) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static char *
+ngx_http_playfab_api_location(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->api_location.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len < 2
+        || value[1].data[0] != '/'
+        || value[1].data[value[1].len - 1] != '/')
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: api location \"%V\" must start and end "
+                           "with \"/\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->api_location = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    long        n;
+    char        err[128];
+    ngx_str_t  *value, text;
+    ngx_uint_t  line, private;
+
+    if (plcf->auth != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->auth = NGX_HTTP_PLAYFAB_AUTH_OFF;
+        return NGX_CONF_OK;
+    }
+
+    if (cf->args->nelts != 3 || ngx_strcmp(value[1].data, "api_key") != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: invalid auth \"%V\", expected \"off\" "
+                           "or \"api_key FILE\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_playfab_read_file(cf, &value[2], &text, &private)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    n = playfab_apikeys_parse((char *) text.data, text.len, NULL, 0,
+                              (unsigned *) &line, err, sizeof(err));
+    if (n > 0) {
+        plcf->api_keys = ngx_palloc(cf->pool, n * sizeof(playfab_apikey_t));
+        if (plcf->api_keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        n = playfab_apikeys_parse((char *) text.data, text.len,
+                                  plcf->api_keys, n, (unsigned *) &line, err,
+                                  sizeof(err));
+    }
+
+    if (n < 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: API key file \"%V\": %s",
+                           &value[2], err);
+        return NGX_CONF_ERROR;
+    }
+
+    if (n == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: API key file \"%V\" has no keys",
+                           &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->napi_keys = n;
+    plcf->auth = NGX_HTTP_PLAYFAB_AUTH_API_KEY;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (plcf->party != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    plcf->party = 1;
+    plcf->party_file = cf->conf_file->file.name.data;
+    plcf->party_line = cf->conf_file->line;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_playfab_party_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_party_regions(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    char                     err[128];
+    ngx_str_t               *value;
+    ngx_uint_t               i;
+    playfab_party_policy_t  *pol;
+
+    pol = ngx_http_playfab_policy(cf, plcf);
+    if (pol == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (pol->nregions) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (playfab_party_policy_add_region(pol, (char *) value[i].data,
+                                            value[i].len, err, sizeof(err))
+            != 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "playfab: %s", err);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_playfab_party_policy(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    char                     err[128];
+    ngx_str_t               *value;
+    playfab_party_policy_t  *pol;
+
+    pol = ngx_http_playfab_policy(cf, plcf);
+    if (pol == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    if (playfab_party_policy_set(pol, (playfab_policy_kind_e) cmd->offset,
+                                 (char *) value[1].data, value[1].len,
+                                 (char *) value[2].data, value[2].len,
+                                 err, sizeof(err))
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "playfab: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Policy directives are inherited as a group, like add_header: a level
+ * with any of them starts from an empty policy.
+ */
+
+static playfab_party_policy_t *
+ngx_http_playfab_policy(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
+{
+    if (plcf->policy == NULL) {
+        plcf->policy = ngx_palloc(cf->pool, sizeof(playfab_party_policy_t));
+        if (plcf->policy == NULL) {
+            return NULL;
+        }
+
+        playfab_party_policy_init(plcf->policy);
+    }
+
+    return plcf->policy;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out,
+    ngx_uint_t *private)
+{
+    ssize_t          n;
+    ngx_fd_t         fd;
+    ngx_str_t        path;
+    ngx_file_info_t  fi;
+
+    path = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "playfab: cannot open \"%s\"", path.data);
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_size(&fi) > NGX_HTTP_PLAYFAB_FILE_MAX)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: \"%s\" is not a readable file of at "
+                           "most %d bytes", path.data,
+                           NGX_HTTP_PLAYFAB_FILE_MAX);
+        (void) ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    *private = (ngx_file_access(&fi) & 0077) == 0;
+
+    out->len = (size_t) ngx_file_size(&fi);
+    out->data = ngx_pnalloc(cf->pool, out->len + 1);
+    if (out->data == NULL) {
+        (void) ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    n = ngx_read_fd(fd, out->data, out->len);
+
+    (void) ngx_close_file(fd);
+
+    if (n != (ssize_t) out->len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "playfab: cannot read \"%s\"", path.data);
+        return NGX_ERROR;
+    }
+
+    out->data[out->len] = '\0';
+
+    return NGX_OK;
+}

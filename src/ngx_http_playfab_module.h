@@ -1,0 +1,180 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * Types shared by the module's nginx glue: configuration, per-request
+ * context, and the functions each file offers the others.
+ */
+
+#ifndef NGX_HTTP_PLAYFAB_MODULE_H
+#define NGX_HTTP_PLAYFAB_MODULE_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "playfab_schema.h"
+#include "playfab_apikey.h"
+#include "playfab_reply.h"
+
+
+#define NGX_HTTP_PLAYFAB_AUTH_OFF        0
+#define NGX_HTTP_PLAYFAB_AUTH_API_KEY    1
+
+#define NGX_HTTP_PLAYFAB_TITLE_MAX       32
+
+
+/* the three PlayFab operations */
+typedef enum {
+    NGX_HTTP_PLAYFAB_OP_TOKEN = 0,       /* GetEntityToken */
+    NGX_HTTP_PLAYFAB_OP_PARTY,           /* RequestPartyService */
+    NGX_HTTP_PLAYFAB_OP_VALIDATE,        /* ValidateEntityToken */
+    NGX_HTTP_PLAYFAB_OP_COUNT
+} ngx_http_playfab_op_e;
+
+
+typedef struct {
+    ngx_shm_zone_t               *shm_zone;
+} ngx_http_playfab_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t                     title_id;
+    ngx_str_t                     secret;
+    ngx_str_t                     api_location;
+    ngx_msec_t                    token_wait;
+    time_t                        refresh_ahead;
+    playfab_party_policy_t       *policy;        /* NULL: none set here */
+
+    ngx_uint_t                    auth;
+    playfab_apikey_t             *api_keys;
+    size_t                        napi_keys;
+
+    ngx_flag_t                    party;         /* playfab_party here */
+    u_char                       *party_file;    /* where it was written */
+    ngx_uint_t                    party_line;
+} ngx_http_playfab_loc_conf_t;
+
+
+/* one PlayFab call made through a subrequest */
+typedef struct {
+    ngx_http_request_t           *request;       /* the main request */
+    ngx_http_playfab_op_e         op;
+    unsigned                      active:1;
+    unsigned                      done:1;
+    unsigned                      background:1;
+    ngx_int_t                     rc;            /* subrequest result */
+    ngx_uint_t                    status;        /* PlayFab's HTTP status,
+                                                    0: no reply */
+    ngx_str_t                     body;
+    time_t                        date;          /* PlayFab's Date, or -1 */
+    ngx_int_t                     retry_after;   /* header, or -1 */
+    ngx_msec_t                    start;
+} ngx_http_playfab_call_t;
+
+
+/* what a failed request tells its caller: see docs/errors.md */
+typedef struct {
+    ngx_uint_t                    status;
+    const char                   *code;
+    const char                   *title;
+    ngx_str_t                     detail;
+    ngx_str_t                     field;
+    ngx_str_t                     playfab_error;
+    ngx_int_t                     playfab_error_code;   /* 0: none */
+    ngx_int_t                     retry_after;          /* -1: none */
+} ngx_http_playfab_problem_t;
+
+
+typedef struct {
+    ngx_http_request_t           *request;
+
+    /* ACCESS phase */
+    unsigned                      auth_done:1;
+    ngx_int_t                     auth_rc;
+    ngx_str_t                     subject;
+    ngx_str_t                     method;
+
+    /* CONTENT phase */
+    ngx_uint_t                    state;
+    unsigned                      retried:1;
+    ngx_str_t                     party_body;    /* JSON for PlayFab */
+    ngx_str_t                     token;         /* title token in use */
+    uint64_t                      token_gen;
+    ngx_event_t                   wait_event;
+    ngx_msec_t                    wait_deadline;
+    ngx_http_playfab_call_t       call;          /* the awaited call */
+    ngx_http_playfab_call_t       refresh;       /* background refresh */
+
+    /* error responses */
+    ngx_http_playfab_problem_t    problem;
+    unsigned                      problem_set:1;
+    unsigned                      replace_body:1;
+    ngx_str_t                     problem_body;
+} ngx_http_playfab_ctx_t;
+
+
+/* token cache lookup outcome */
+typedef enum {
+    NGX_HTTP_PLAYFAB_TOKEN_FRESH = 0,    /* use it */
+    NGX_HTTP_PLAYFAB_TOKEN_REFRESH,      /* use it; lease taken: refresh */
+    NGX_HTTP_PLAYFAB_TOKEN_FETCH,        /* none usable; lease taken */
+    NGX_HTTP_PLAYFAB_TOKEN_WAIT,         /* none usable; another fetches */
+    NGX_HTTP_PLAYFAB_TOKEN_ERROR         /* no memory */
+} ngx_http_playfab_token_e;
+
+
+extern ngx_module_t  ngx_http_playfab_party_module;
+
+
+/* ngx_http_playfab_module.c */
+ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_playfab_auth.c */
+ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_playfab_auth_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_playfab_party.c */
+ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);
+
+/* ngx_http_playfab_api.c */
+ngx_int_t ngx_http_playfab_api_call(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, ngx_http_playfab_op_e op,
+    ngx_str_t *body, ngx_uint_t background);
+ngx_int_t ngx_http_playfab_api_failure(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, playfab_envelope_t *env,
+    playfab_reply_e reply, ngx_http_playfab_problem_t *problem);
+ngx_uint_t ngx_http_playfab_api_token_rejected(ngx_http_playfab_call_t *call,
+    playfab_envelope_t *env, playfab_reply_e reply);
+const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
+
+/* ngx_http_playfab_token.c */
+ngx_int_t ngx_http_playfab_token(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+ngx_int_t ngx_http_playfab_token_fetched(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+void ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call);
+
+/* ngx_http_playfab_shm.c */
+ngx_shm_zone_t *ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size);
+ngx_http_playfab_token_e ngx_http_playfab_token_acquire(
+    ngx_shm_zone_t *zone, ngx_str_t *title, ngx_msec_t lease,
+    ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen);
+ngx_int_t ngx_http_playfab_token_store(ngx_shm_zone_t *zone,
+    ngx_str_t *title, ngx_str_t *token, time_t expires, time_t refresh_at,
+    uint64_t *gen);
+void ngx_http_playfab_token_release(ngx_shm_zone_t *zone, ngx_str_t *title);
+ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
+    ngx_str_t *title, uint64_t gen);
+
+/* ngx_http_playfab_problem.c */
+ngx_int_t ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *detail);
+ngx_int_t ngx_http_playfab_problem_init(ngx_conf_t *cf);
+
+/* ngx_http_playfab_log.c */
+ngx_int_t ngx_http_playfab_log_redact(ngx_conf_t *cf,
+    ngx_http_core_loc_conf_t *clcf);
+
+#endif /* NGX_HTTP_PLAYFAB_MODULE_H */

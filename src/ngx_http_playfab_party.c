@@ -1,0 +1,455 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * The content handler: read the body, validate it and apply the policy,
+ * get the title token, call RequestPartyService (once more if PlayFab
+ * refused the token) and return the network descriptor.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+typedef enum {
+    NGX_HTTP_PLAYFAB_STATE_TOKEN = 0,
+    NGX_HTTP_PLAYFAB_STATE_PARTY
+} ngx_http_playfab_state_e;
+
+
+static void ngx_http_playfab_party_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_playfab_party_validate(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static ngx_int_t ngx_http_playfab_party_read_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static void ngx_http_playfab_party_resume(ngx_http_request_t *r);
+static ngx_int_t ngx_http_playfab_party_step(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static ngx_int_t ngx_http_playfab_party_done(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static ngx_int_t ngx_http_playfab_party_send(ngx_http_request_t *r,
+    playfab_party_reply_t *reply);
+static ngx_uint_t ngx_http_playfab_party_json(ngx_http_request_t *r);
+
+
+static ngx_str_t  ngx_http_playfab_json_type = ngx_string("application/json");
+
+
+ngx_int_t
+ngx_http_playfab_party_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_table_elt_t         *allow;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_playfab_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r->method != NGX_HTTP_POST) {
+        allow = ngx_list_push(&r->headers_out.headers);
+        if (allow == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        allow->hash = 1;
+        ngx_str_set(&allow->key, "Allow");
+        ngx_str_set(&allow->value, "POST");
+#if (nginx_version >= 1023000)
+        allow->next = NULL;
+#endif
+
+        return ngx_http_playfab_problem(r, NGX_HTTP_NOT_ALLOWED,
+                                        "method_not_allowed",
+                                        "party requests are POSTed");
+    }
+
+    if (!ngx_http_playfab_party_json(r)) {
+        return ngx_http_playfab_problem(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                        "unsupported_media_type",
+                                        "the body must be application/json");
+    }
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_playfab_party_body);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static ngx_uint_t
+ngx_http_playfab_party_json(ngx_http_request_t *r)
+{
+    u_char     *p, *last;
+    ngx_str_t  *type;
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    type = &r->headers_in.content_type->value;
+    last = type->data + type->len;
+
+    for (p = type->data; p < last && *p != ';' && *p != ' '; p++) {
+        /* void */
+    }
+
+    return (size_t) (p - type->data) == ngx_http_playfab_json_type.len
+           && ngx_strncasecmp(type->data, ngx_http_playfab_json_type.data,
+                              ngx_http_playfab_json_type.len)
+              == 0;
+}
+
+
+static void
+ngx_http_playfab_party_body(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+
+    rc = ngx_http_playfab_party_validate(r, ctx);
+
+    if (rc == NGX_OK) {
+        r->write_event_handler = ngx_http_playfab_party_resume;
+        ctx->state = NGX_HTTP_PLAYFAB_STATE_TOKEN;
+
+        rc = ngx_http_playfab_party_step(r, ctx);
+
+        if (rc == NGX_AGAIN) {
+            return;
+        }
+
+        r->write_event_handler = ngx_http_request_empty_handler;
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/* the client's JSON becomes, or not, the body sent to PlayFab */
+
+static ngx_int_t
+ngx_http_playfab_party_validate(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    int                           rc;
+    size_t                        len;
+    ngx_str_t                     body;
+    playfab_error_t               err;
+    playfab_party_req_t           req;
+    playfab_party_extra_t         extra;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if (ngx_http_playfab_party_read_body(r, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&req, sizeof(playfab_party_req_t));
+    ngx_memzero(&extra, sizeof(playfab_party_extra_t));
+
+    rc = playfab_party_parse(&req, (char *) body.data, body.len, &err);
+
+    if (rc == 0) {
+        rc = playfab_party_apply_policy(&req, plcf->policy, &err);
+    }
+
+    if (rc == 0) {
+        len = playfab_party_serialize(&req, &extra, NULL);
+
+        ctx->party_body.data = ngx_pnalloc(r->pool, len);
+
+        if (ctx->party_body.data == NULL) {
+            rc = -2;
+
+        } else {
+            ctx->party_body.len = playfab_party_serialize(&req, &extra,
+                                                  (char *) ctx->party_body.data);
+        }
+    }
+
+    playfab_party_free(&req);
+
+    if (rc == -2) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != 0) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "playfab: invalid party request: %s \"%s\": %s",
+                      err.code, err.field, err.rule);
+
+        ctx->problem.field.len = ngx_strlen(err.field);
+        ctx->problem.field.data = ngx_pnalloc(r->pool,
+                                              ctx->problem.field.len);
+        if (ctx->problem.field.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(ctx->problem.field.data, err.field,
+                   ctx->problem.field.len);
+
+        ctx->problem.detail.len = ngx_strlen(err.rule);
+        ctx->problem.detail.data = ngx_pnalloc(r->pool,
+                                               ctx->problem.detail.len);
+        if (ctx->problem.detail.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(ctx->problem.detail.data, err.rule,
+                   ctx->problem.detail.len);
+
+        ctx->problem.status = NGX_HTTP_BAD_REQUEST;
+        ctx->problem.code = err.code;
+        ctx->problem_set = 1;
+
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the body in one piece, whether nginx kept it in memory or a file */
+
+static ngx_int_t
+ngx_http_playfab_party_read_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    u_char       *p;
+    size_t        len;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    len = 0;
+
+    if (r->request_body == NULL) {
+        ngx_str_null(body);
+        return NGX_OK;
+    }
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        len += ngx_buf_size(cl->buf);
+    }
+
+    body->data = ngx_pnalloc(r->pool, len + 1);
+    if (body->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = body->data;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NGX_ERROR;
+            }
+
+            p += n;
+
+        } else {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
+    }
+
+    body->len = p - body->data;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_playfab_party_resume(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+
+    if (ctx->wait_event.timer_set || (ctx->call.active && !ctx->call.done)) {
+        return;
+    }
+
+    rc = ngx_http_playfab_party_step(r, ctx);
+
+    if (rc == NGX_AGAIN) {
+        return;
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/* runs until a call is under way (NGX_AGAIN) or there is a response */
+
+static ngx_int_t
+ngx_http_playfab_party_step(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    for ( ;; ) {
+
+        if (ctx->state == NGX_HTTP_PLAYFAB_STATE_TOKEN) {
+
+            if (ctx->call.active) {
+                ctx->call.active = 0;
+                rc = ngx_http_playfab_token_fetched(r, ctx);
+
+            } else {
+                rc = ngx_http_playfab_token(r, ctx);
+            }
+
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            ctx->state = NGX_HTTP_PLAYFAB_STATE_PARTY;
+
+            rc = ngx_http_playfab_api_call(r, &ctx->call,
+                                           NGX_HTTP_PLAYFAB_OP_PARTY,
+                                           &ctx->party_body, 0);
+
+            return (rc == NGX_AGAIN) ? NGX_AGAIN
+                                     : NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ctx->call.active = 0;
+
+        rc = ngx_http_playfab_party_done(r, ctx);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+
+        /* PlayFab refused the title token: one more try with a new one */
+        ctx->state = NGX_HTTP_PLAYFAB_STATE_TOKEN;
+    }
+}
+
+
+/* NGX_DECLINED asks for the one retry with a fresh token */
+
+static ngx_int_t
+ngx_http_playfab_party_done(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_int_t                      rc;
+    playfab_reply_e                reply;
+    playfab_envelope_t             env;
+    playfab_party_reply_t          party;
+    ngx_http_playfab_call_t       *call;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    call = &ctx->call;
+
+    ngx_memzero(&env, sizeof(playfab_envelope_t));
+
+    reply = PLAYFAB_REPLY_MALFORMED;
+
+    if (call->status && call->rc == NGX_OK) {
+        reply = playfab_envelope_parse(&env, (char *) call->body.data,
+                                       call->body.len);
+    }
+
+    if (reply == PLAYFAB_REPLY_OK && playfab_party_reply(&env, &party) == 0) {
+        rc = ngx_http_playfab_party_send(r, &party);
+        playfab_envelope_free(&env);
+        return rc;
+    }
+
+    if (reply == PLAYFAB_REPLY_OK) {
+        reply = PLAYFAB_REPLY_MALFORMED;
+    }
+
+    if (!ctx->retried
+        && ngx_http_playfab_api_token_rejected(call, &env, reply))
+    {
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+        pmcf = ngx_http_get_module_main_conf(r,
+                                             ngx_http_playfab_party_module);
+
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: RequestPartyService refused the title "
+                      "token (%i), retrying once with a new one",
+                      env.fault.error_code);
+
+        (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone,
+                                                 &plcf->title_id,
+                                                 ctx->token_gen);
+        playfab_envelope_free(&env);
+        ctx->retried = 1;
+
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_playfab_api_failure(r, call, &env, reply, &ctx->problem);
+    ctx->problem_set = 1;
+
+    playfab_envelope_free(&env);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_party_send(ngx_http_request_t *r,
+    playfab_party_reply_t *reply)
+{
+    size_t            len;
+    ngx_int_t         rc;
+    ngx_buf_t        *b;
+    ngx_chain_t       out;
+    ngx_table_elt_t  *cc;
+
+    len = playfab_party_reply_json(reply, NULL);
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last += playfab_party_reply_json(reply, (char *) b->pos);
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    cc = ngx_list_push(&r->headers_out.headers);
+    if (cc == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cc->hash = 1;
+    ngx_str_set(&cc->key, "Cache-Control");
+    ngx_str_set(&cc->value, "no-store");
+#if (nginx_version >= 1023000)
+    cc->next = NULL;
+#endif
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_type = ngx_http_playfab_json_type;
+    r->headers_out.content_type_len = ngx_http_playfab_json_type.len;
+    r->headers_out.content_length_n = len;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}

@@ -1,0 +1,327 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * The shared memory zone: one slab pool for all workers, kept across
+ * "nginx -s reload".  It holds, per title, the title entity token, its
+ * expiry and the fetch lease that makes a cold node send exactly one
+ * GetEntityToken whatever the number of workers and requests.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  1
+
+
+typedef struct {
+    ngx_uint_t                    version;
+    ngx_rbtree_t                  rbtree;
+    ngx_rbtree_node_t             sentinel;
+} ngx_http_playfab_shctx_t;
+
+
+typedef struct {
+    ngx_http_playfab_shctx_t     *sh;
+    ngx_slab_pool_t              *shpool;
+} ngx_http_playfab_zone_t;
+
+
+/* the rbtree key is the CRC32 of the title id, str the title id */
+typedef struct {
+    ngx_str_node_t                sn;
+    time_t                        expires;
+    time_t                        refresh_at;
+    uint64_t                      lease_until;     /* wall clock, ms */
+    uint64_t                      generation;
+    size_t                        token_len;       /* 0: none */
+    u_char                        token[PLAYFAB_TOKEN_MAX];
+    u_char                        title[NGX_HTTP_PLAYFAB_TITLE_MAX];
+} ngx_http_playfab_title_t;
+
+
+static ngx_int_t ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_http_playfab_title_t *ngx_http_playfab_title_lookup(
+    ngx_http_playfab_zone_t *zone, ngx_str_t *title, ngx_uint_t create);
+static uint64_t ngx_http_playfab_now_ms(void);
+
+
+ngx_shm_zone_t *
+ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
+{
+    ngx_shm_zone_t           *shm_zone;
+    ngx_http_playfab_zone_t  *zone;
+
+    zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_playfab_zone_t));
+    if (zone == NULL) {
+        return NULL;
+    }
+
+    shm_zone = ngx_shared_memory_add(cf, name, size,
+                                     &ngx_http_playfab_party_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: zone \"%V\" is already used", name);
+        return NULL;
+    }
+
+    shm_zone->init = ngx_http_playfab_shm_init;
+    shm_zone->data = zone;
+
+    return shm_zone;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_playfab_zone_t  *ozone = data;
+
+    size_t                    len;
+    ngx_http_playfab_zone_t  *zone;
+
+    zone = shm_zone->data;
+
+    if (ozone) {
+        if (ozone->sh->version != NGX_HTTP_PLAYFAB_SHM_VERSION) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "playfab: zone \"%V\" was created by an "
+                          "incompatible version of the module, rename it "
+                          "or restart nginx", &shm_zone->shm.name);
+            return NGX_ERROR;
+        }
+
+        zone->sh = ozone->sh;
+        zone->shpool = ozone->shpool;
+
+        return NGX_OK;
+    }
+
+    zone->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        zone->sh = zone->shpool->data;
+        return NGX_OK;
+    }
+
+    zone->sh = ngx_slab_alloc(zone->shpool, sizeof(ngx_http_playfab_shctx_t));
+    if (zone->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    zone->shpool->data = zone->sh;
+    zone->sh->version = NGX_HTTP_PLAYFAB_SHM_VERSION;
+
+    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
+                    ngx_str_rbtree_insert_value);
+
+    len = sizeof(" in playfab zone \"\"") + shm_zone->shm.name.len;
+
+    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
+    if (zone->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(zone->shpool->log_ctx, " in playfab zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Returns what the caller must do, and when a token is usable a copy of
+ * it in the request pool with the generation that identifies it.
+ */
+
+ngx_http_playfab_token_e
+ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    ngx_msec_t lease, ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen)
+{
+    time_t                     now;
+    uint64_t                   now_ms;
+    ngx_http_playfab_zone_t   *zone;
+    ngx_http_playfab_title_t  *t;
+    ngx_http_playfab_token_e   rc;
+
+    zone = shm_zone->data;
+    now = ngx_time();
+    now_ms = ngx_http_playfab_now_ms();
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    t = ngx_http_playfab_title_lookup(zone, title, 1);
+
+    if (t == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_HTTP_PLAYFAB_TOKEN_ERROR;
+    }
+
+    if (t->token_len && now < t->expires) {
+
+        token->data = ngx_pnalloc(pool, t->token_len);
+        if (token->data == NULL) {
+            ngx_shmtx_unlock(&zone->shpool->mutex);
+            return NGX_HTTP_PLAYFAB_TOKEN_ERROR;
+        }
+
+        token->len = t->token_len;
+        ngx_memcpy(token->data, t->token, t->token_len);
+        *gen = t->generation;
+
+        rc = NGX_HTTP_PLAYFAB_TOKEN_FRESH;
+
+        if (now >= t->refresh_at && t->lease_until <= now_ms) {
+            t->lease_until = now_ms + lease;
+            rc = NGX_HTTP_PLAYFAB_TOKEN_REFRESH;
+        }
+
+    } else if (t->lease_until <= now_ms) {
+        t->lease_until = now_ms + lease;
+        rc = NGX_HTTP_PLAYFAB_TOKEN_FETCH;
+
+    } else {
+        rc = NGX_HTTP_PLAYFAB_TOKEN_WAIT;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    ngx_str_t *token, time_t expires, time_t refresh_at, uint64_t *gen)
+{
+    ngx_http_playfab_zone_t   *zone;
+    ngx_http_playfab_title_t  *t;
+
+    if (token->len == 0 || token->len > PLAYFAB_TOKEN_MAX) {
+        return NGX_ERROR;
+    }
+
+    zone = shm_zone->data;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    t = ngx_http_playfab_title_lookup(zone, title, 1);
+
+    if (t == NULL) {
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(t->token, token->data, token->len);
+    t->token_len = token->len;
+    t->expires = expires;
+    t->refresh_at = refresh_at;
+    t->lease_until = 0;
+    *gen = ++t->generation;
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title)
+{
+    ngx_http_playfab_zone_t   *zone;
+    ngx_http_playfab_title_t  *t;
+
+    zone = shm_zone->data;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    t = ngx_http_playfab_title_lookup(zone, title, 0);
+
+    if (t) {
+        t->lease_until = 0;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+}
+
+
+/* drops the token only if it is still the one the caller was given */
+
+ngx_uint_t
+ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    uint64_t gen)
+{
+    ngx_uint_t                 dropped;
+    ngx_http_playfab_zone_t   *zone;
+    ngx_http_playfab_title_t  *t;
+
+    zone = shm_zone->data;
+    dropped = 0;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    t = ngx_http_playfab_title_lookup(zone, title, 0);
+
+    if (t && t->generation == gen && t->token_len) {
+        t->token_len = 0;
+        dropped = 1;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return dropped;
+}
+
+
+/* called with the zone locked */
+
+static ngx_http_playfab_title_t *
+ngx_http_playfab_title_lookup(ngx_http_playfab_zone_t *zone,
+    ngx_str_t *title, ngx_uint_t create)
+{
+    uint32_t                   hash;
+    ngx_http_playfab_title_t  *t;
+
+    hash = ngx_crc32_short(title->data, title->len);
+
+    t = (ngx_http_playfab_title_t *)
+            ngx_str_rbtree_lookup(&zone->sh->rbtree, title, hash);
+
+    if (t || !create) {
+        return t;
+    }
+
+    t = ngx_slab_calloc_locked(zone->shpool,
+                               sizeof(ngx_http_playfab_title_t));
+    if (t == NULL) {
+        ngx_log_error(NGX_LOG_CRIT, ngx_cycle->log, 0,
+                      "playfab: no memory for the title token%s",
+                      zone->shpool->log_ctx);
+        return NULL;
+    }
+
+    ngx_memcpy(t->title, title->data, title->len);
+
+    t->sn.node.key = hash;
+    t->sn.str.data = t->title;
+    t->sn.str.len = title->len;
+
+    ngx_rbtree_insert(&zone->sh->rbtree, &t->sn.node);
+
+    return t;
+}
+
+
+static uint64_t
+ngx_http_playfab_now_ms(void)
+{
+    ngx_time_t  *tp;
+
+    tp = ngx_timeofday();
+
+    return (uint64_t) tp->sec * 1000 + tp->msec;
+}

@@ -1,0 +1,293 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * The title entity token: take it from the shared cache, or fetch it
+ * with GetEntityToken (always with the title secret key) while other
+ * requests, in any worker, wait for that one fetch; refresh it in the
+ * background ahead of its expiry while the old one keeps serving.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+/* how often a waiting request looks at the cache again */
+#define NGX_HTTP_PLAYFAB_WAIT_POLL  10
+
+
+static ngx_int_t ngx_http_playfab_token_save(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, ngx_http_playfab_problem_t *problem,
+    ngx_str_t *token, uint64_t *gen);
+static ngx_int_t ngx_http_playfab_token_wait(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static void ngx_http_playfab_token_wait_handler(ngx_event_t *ev);
+static void ngx_http_playfab_token_wait_cleanup(void *data);
+
+
+static ngx_str_t  ngx_http_playfab_token_body = ngx_string("{}");
+
+
+/*
+ * NGX_OK: ctx->token is usable.  NGX_AGAIN: a fetch or a wait is under
+ * way and r->write_event_handler runs when it ends.  Else an HTTP status
+ * with ctx->problem set.
+ */
+
+ngx_int_t
+ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_http_playfab_token_e       rc;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    rc = ngx_http_playfab_token_acquire(pmcf->shm_zone, &plcf->title_id,
+                                        plcf->token_wait, r->pool,
+                                        &ctx->token, &ctx->token_gen);
+
+    switch (rc) {
+
+    case NGX_HTTP_PLAYFAB_TOKEN_FRESH:
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: title token cache hit");
+        return NGX_OK;
+
+    case NGX_HTTP_PLAYFAB_TOKEN_REFRESH:
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: title token due, background refresh");
+
+        if (ctx->refresh.active
+            || ngx_http_playfab_api_call(r, &ctx->refresh,
+                                         NGX_HTTP_PLAYFAB_OP_TOKEN,
+                                         &ngx_http_playfab_token_body, 1)
+               != NGX_AGAIN)
+        {
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+        }
+
+        return NGX_OK;
+
+    case NGX_HTTP_PLAYFAB_TOKEN_FETCH:
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: title token miss, fetching");
+
+        if (ngx_http_playfab_api_call(r, &ctx->call,
+                                      NGX_HTTP_PLAYFAB_OP_TOKEN,
+                                      &ngx_http_playfab_token_body, 0)
+            != NGX_AGAIN)
+        {
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_AGAIN;
+
+    case NGX_HTTP_PLAYFAB_TOKEN_WAIT:
+        return ngx_http_playfab_token_wait(r, ctx);
+
+    default: /* NGX_HTTP_PLAYFAB_TOKEN_ERROR */
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+
+/* the foreground GetEntityToken of ctx->call has finished */
+
+ngx_int_t
+ngx_http_playfab_token_fetched(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_playfab_token_save(r, &ctx->call, &ctx->problem,
+                                     &ctx->token, &ctx->token_gen);
+    if (rc != NGX_OK) {
+        ctx->problem_set = 1;
+    }
+
+    return rc;
+}
+
+
+/* the background refresh has finished: nobody waits for it */
+
+void
+ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call)
+{
+    uint64_t                     gen;
+    ngx_str_t                    token;
+    ngx_http_playfab_problem_t   problem;
+
+    ngx_memzero(&problem, sizeof(ngx_http_playfab_problem_t));
+
+    (void) ngx_http_playfab_token_save(r, call, &problem, &token, &gen);
+}
+
+
+/*
+ * Parses GetEntityToken's reply and stores the token.  Its lifetime is
+ * TokenExpiration minus PlayFab's own Date, so a skewed local clock does
+ * not matter; the fetch lease is released whatever happens.
+ */
+
+static ngx_int_t
+ngx_http_playfab_token_save(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, ngx_http_playfab_problem_t *problem,
+    ngx_str_t *token, uint64_t *gen)
+{
+    time_t                         now, base, lifetime, expires, ahead;
+    ngx_int_t                      status;
+    playfab_reply_e                reply;
+    playfab_envelope_t             env;
+    playfab_token_reply_t          tr;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    ngx_memzero(&env, sizeof(playfab_envelope_t));
+
+    reply = PLAYFAB_REPLY_MALFORMED;
+
+    if (call->status && call->rc == NGX_OK) {
+        reply = playfab_envelope_parse(&env, (char *) call->body.data,
+                                       call->body.len);
+    }
+
+    if (reply != PLAYFAB_REPLY_OK) {
+        status = ngx_http_playfab_api_failure(r, call, &env, reply, problem);
+        goto failed;
+    }
+
+    if (playfab_token_reply(&env, &tr) != 0) {
+        status = ngx_http_playfab_api_failure(r, call, &env,
+                                              PLAYFAB_REPLY_MALFORMED,
+                                              problem);
+        goto failed;
+    }
+
+    now = ngx_time();
+    base = (call->date != -1) ? call->date : now;
+    lifetime = (time_t) tr.expires - base;
+
+    if (lifetime <= 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "playfab: GetEntityToken returned a token that "
+                      "expires %T s before PlayFab's Date", -lifetime);
+        status = ngx_http_playfab_api_failure(r, call, &env,
+                                              PLAYFAB_REPLY_MALFORMED,
+                                              problem);
+        goto failed;
+    }
+
+    /* a minute of margin for a long-lived token's last in-flight uses */
+    expires = now + lifetime - (lifetime >= 120 ? 60 : 0);
+
+    ahead = ngx_min(plcf->refresh_ahead, (expires - now) / 2);
+
+    token->len = tr.token_len;
+    token->data = ngx_pnalloc(r->pool, tr.token_len);
+    if (token->data == NULL) {
+        status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto failed;
+    }
+
+    ngx_memcpy(token->data, tr.token, tr.token_len);
+
+    playfab_envelope_free(&env);
+
+    if (ngx_http_playfab_token_store(pmcf->shm_zone, &plcf->title_id, token,
+                                     expires, expires - ahead, gen)
+        != NGX_OK)
+    {
+        ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: title token stored, lifetime %T s, "
+                   "refresh in %T s", lifetime, expires - ahead - now);
+
+    return NGX_OK;
+
+failed:
+
+    playfab_envelope_free(&env);
+    ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+
+    return status;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_token_wait(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if (ctx->wait_event.handler == NULL) {
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        cln->handler = ngx_http_playfab_token_wait_cleanup;
+        cln->data = ctx;
+
+        ctx->wait_event.handler = ngx_http_playfab_token_wait_handler;
+        ctx->wait_event.data = r;
+        ctx->wait_event.log = r->connection->log;
+        ctx->wait_deadline = ngx_current_msec + plcf->token_wait;
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: title token being fetched elsewhere, "
+                       "waiting");
+    }
+
+    if ((ngx_msec_int_t) (ngx_current_msec - ctx->wait_deadline) >= 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "playfab: no title token after waiting %M ms for "
+                      "another request's GetEntityToken", plcf->token_wait);
+
+        return ngx_http_playfab_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                        "token_wait_timeout",
+                                        "the PlayFab title token could not "
+                                        "be obtained in time");
+    }
+
+    ngx_add_timer(&ctx->wait_event, NGX_HTTP_PLAYFAB_WAIT_POLL);
+
+    return NGX_AGAIN;
+}
+
+
+static void
+ngx_http_playfab_token_wait_handler(ngx_event_t *ev)
+{
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = ev->data;
+    c = r->connection;
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+static void
+ngx_http_playfab_token_wait_cleanup(void *data)
+{
+    ngx_http_playfab_ctx_t  *ctx = data;
+
+    if (ctx->wait_event.timer_set) {
+        ngx_del_timer(&ctx->wait_event);
+    }
+}
