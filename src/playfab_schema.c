@@ -7,7 +7,6 @@
  * counts or writes the same bytes.
  */
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,13 +191,12 @@ static const char  *const playfab_revocability_names[] = {
     "Creator", "Anyone"
 };
 
-static const char  *const playfab_policy_field_names[PLAYFAB_POLICY_FIELDS]
-    = {
+static const char  *const playfab_field_names[PLAYFAB_POLICY_FIELDS] = {
     "MaxUsers", "MaxDevices", "MaxUsersPerDevice", "MaxDevicesPerUser",
     "MaxEndpointsPerDevice", "DirectPeerConnectivityOptions", "Revocability"
 };
 
-static const char  *const playfab_policy_kind_names[] = {
+static const char  *const playfab_kind_names[] = {
     "default", "max", "force"
 };
 
@@ -220,7 +218,7 @@ static const playfab_party_enum_t  playfab_party_revocability_enum = {
 };
 
 static const playfab_party_enum_t  playfab_party_fields_enum = {
-    playfab_policy_field_names, PLAYFAB_POLICY_FIELDS, "policy field"
+    playfab_field_names, PLAYFAB_POLICY_FIELDS, "policy field"
 };
 
 /* the schema's ranges; "greater than 0" is bounded by uint32 */
@@ -400,7 +398,7 @@ playfab_party_policy_set(playfab_party_policy_t *pol,
 
     if (kind == PLAYFAB_POLICY_MAX) {
         snprintf(err, errlen, "\"%s\" is not a number and cannot have a max",
-                 playfab_policy_field_names[f]);
+                 playfab_field_names[f]);
         return -1;
     }
 
@@ -426,8 +424,8 @@ playfab_party_policy_number(playfab_num_policy_t *np, int field,
 
     if (playfab_party_num_isset(np, kind)) {
         snprintf(err, errlen, "\"%s\" %s is duplicate",
-                 playfab_policy_field_names[field],
-                 playfab_policy_kind_names[kind]);
+                 playfab_field_names[field],
+                 playfab_kind_names[kind]);
         return -1;
     }
 
@@ -438,8 +436,8 @@ playfab_party_policy_number(playfab_num_policy_t *np, int field,
     {
         snprintf(err, errlen,
                  "\"%s\" %s \"%.*s\" must be an integer between %u and %u",
-                 playfab_policy_field_names[field],
-                 playfab_policy_kind_names[kind], playfab_party_shown(len),
+                 playfab_field_names[field],
+                 playfab_kind_names[kind], playfab_party_shown(len),
                  value, (unsigned) r->min, (unsigned) r->max);
         return -1;
     }
@@ -537,8 +535,8 @@ playfab_party_policy_enum(playfab_party_policy_t *pol, int field,
 
     if (*slot != -1) {
         snprintf(err, errlen, "\"%s\" %s is duplicate",
-                 playfab_policy_field_names[field],
-                 playfab_policy_kind_names[kind]);
+                 playfab_field_names[field],
+                 playfab_kind_names[kind]);
         return -1;
     }
 
@@ -546,8 +544,8 @@ playfab_party_policy_enum(playfab_party_policy_t *pol, int field,
 
     if (v == -1) {
         snprintf(err, errlen, "\"%s\" %s \"%.*s\" must be one of the %s values",
-                 playfab_policy_field_names[field],
-                 playfab_policy_kind_names[kind], playfab_party_shown(len),
+                 playfab_field_names[field],
+                 playfab_kind_names[kind], playfab_party_shown(len),
                  value, e->type);
         return -1;
     }
@@ -603,14 +601,14 @@ playfab_party_policy_check(const playfab_party_policy_t *pol, char *err,
 
         if (np->has_default && np->def > np->max) {
             snprintf(err, errlen, "\"%s\" default %u is above its max %u",
-                     playfab_policy_field_names[f], (unsigned) np->def,
+                     playfab_field_names[f], (unsigned) np->def,
                      (unsigned) np->max);
             return -1;
         }
 
         if (np->has_force && np->force > np->max) {
             snprintf(err, errlen, "\"%s\" force %u is above its max %u",
-                     playfab_policy_field_names[f], (unsigned) np->force,
+                     playfab_field_names[f], (unsigned) np->force,
                      (unsigned) np->max);
             return -1;
         }
@@ -710,6 +708,11 @@ playfab_party_path(char *buf, const char *parent, const char *name)
     unsigned char   c;
 
     n = strlen(parent);
+
+    if (n > PLAYFAB_PARTY_PATH - 2) {
+        n = PLAYFAB_PARTY_PATH - 2;
+    }
+
     memcpy(buf, parent, n);
 
     if (n) {
@@ -766,7 +769,7 @@ playfab_party_lex(const char *s, size_t len, playfab_error_t *err)
             continue;
         }
 
-        if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             break;
         }
 
@@ -945,20 +948,29 @@ playfab_party_fields(const cJSON *obj, const char *path,
 }
 
 
-/* NaN and the infinities ("1e400") fail the range test */
+/*
+ * valuedouble only (valueint saturates); NaN and the infinities ("1e400")
+ * fail the range test, after which the conversion is defined and exact
+ * for integral values
+ */
 
 static int
 playfab_party_number(const cJSON *item, const char *path,
     const playfab_party_range_t *r, uint32_t *val, playfab_error_t *err)
 {
-    double  d;
+    double    d;
+    uint32_t  v;
 
     if (cJSON_IsNumber(item)) {
         d = item->valuedouble;
 
-        if (d >= r->min && d <= r->max && d == floor(d)) {
-            *val = (uint32_t) d;
-            return 0;
+        if (d >= r->min && d <= r->max) {
+            v = (uint32_t) d;
+
+            if ((double) v == d) {
+                *val = v;
+                return 0;
+            }
         }
     }
 
@@ -1064,7 +1076,7 @@ playfab_party_regions(playfab_party_req_t *req, const cJSON *item,
 
         if (region == -1 || (seen & (1u << region))) {
             playfab_party_path_index(path, "PreferredRegions", n);
-            playfab_error_set(err, "invalid_value", path,
+            playfab_error_set(err, "invalid_value", path, "%s",
                               region == -1
                               ? "must be one of the AzureRegion values"
                               : "must not repeat a region");

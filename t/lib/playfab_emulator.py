@@ -402,7 +402,10 @@ def parse_reset_config(raw, defaults):
 
     {"secret": S, "token_lifetime": N, "date_offset": SECONDS,
      "faults": {OP: FAULT}, "player_tokens": {TOKEN: PLAYER}}
-    Absent keys take the command-line defaults (date_offset 0).
+    Absent keys take the command-line defaults (date_offset 0).  FAULT:
+    see parse_fault().  PLAYER: {"id": required, "type": default
+    "title_player_account", "master": default the id, "lifetime":
+    seconds, default token_lifetime; 0 or less: already expired}.
     """
     try:
         spec = parse_json(raw) if raw.strip() else {}
@@ -470,11 +473,11 @@ class Call:
         self.token_index = token_index  # title token presented or issued
 
     def as_json(self):
-        text = self.body.decode("utf-8", "replace")
+        """The body parsed if it is JSON, else as text."""
         try:
             body = parse_json(self.body)
         except ValueError:
-            body = text
+            body = self.body.decode("utf-8", "replace")
         return {"headers": self.headers, "body": body,
                 "token_index": self.token_index}
 
@@ -707,19 +710,19 @@ def control_count(state, arg, query, body):
 
 
 def control_last(state, arg, query, body):
-    record = state.last_call(operation_name(arg))
-    return 200, record.as_json() if record else {}
+    call = state.last_call(operation_name(arg))
+    return 200, call.as_json() if call else {}
 
 
 def control_headers(state, arg, query, body):
-    record = state.last_call(operation_name(arg))
-    names = sorted(record.headers) if record else []
+    call = state.last_call(operation_name(arg))
+    names = sorted(call.headers) if call else []
     return 200, "".join(name + "\n" for name in names)
 
 
 def control_token_index(state, arg, query, body):
-    record = state.last_call(operation_name(arg))
-    return 200, "%d\n" % (record.token_index if record else 0)
+    call = state.last_call(operation_name(arg))
+    return 200, "%d\n" % (call.token_index if call else 0)
 
 
 def control_sleep(state, arg, query, body):

@@ -1077,7 +1077,7 @@ test_party_json(void)
           == PLAYFAB_REPLY_OK);
     CHECK(playfab_party_reply(&env, &p) == 0);
 
-    n = playfab_party_reply_json(&p);
+    n = playfab_party_reply_json(&p, NULL);
     CHECK(n == sizeof(want) - 1);
 
     /* exactly n bytes: ASan sees a write past them */
@@ -1093,7 +1093,7 @@ test_party_json(void)
                    "\"SerializedNetworkDescriptor\":\"AA==\"}") == 0);
     CHECK(playfab_party_reply(&env, &p) == 0);
 
-    n = playfab_party_reply_json(&p);
+    n = playfab_party_reply_json(&p, NULL);
     buf = malloc(n + 1);
     CHECK(buf != NULL && playfab_party_reply_json(&p, buf) == n);
 

@@ -1,0 +1,69 @@
+# The title token across workers: concurrent cold requests make exactly
+# one GetEntityToken for the whole node.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+$ENV{TEST_NGINX_FANOUT_PORT} ||= 1990;
+
+workers(2);
+master_on();
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: concurrent cold requests in two workers make one GetEntityToken
+/fanout sends 24 requests at once, through new connections, to a server
+with two workers; the emulator holds GetEntityToken for 500 ms.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+
+    server {
+        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
+
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party;
+        }
+
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- config
+    location = /fanout {
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+
+    location = /m {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+--- playfab_emulator
+{"faults": {"GetEntityToken": {"delay_ms": 500}}}
+--- request eval
+["POST /fanout\n" . party_body(),
+ "GET /emu/sleep?ms=500",
+ "GET /emu/count/GetEntityToken",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/ok/, qr/\A1\n\z/, qr/\A24\n\z/]
+--- error_log
+playfab: title token being fetched elsewhere, waiting
+--- no_error_log
+[error]
+[alert]
