@@ -67,3 +67,36 @@ playfab: title token being fetched elsewhere, waiting
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 2: nginx -s reload keeps the cached title token
+The master gets SIGHUP between two requests; the new workers find the
+token in the zone they inherit.
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+
+    location = /reload {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=HUP&master=1&wait_ms=1000;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /reload",
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/ok/, qr/"PartyId"/, qr/\A1\n\z/, qr/\A2\n\z/]
+--- error_log
+reconfiguring
+--- no_error_log
+[error]
+[alert]
+[emerg]

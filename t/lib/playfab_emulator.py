@@ -21,6 +21,9 @@ player tokens and inspect what the module sent:
   POST /_emu/revoke              -> "ok\\n", every title token so far revoked
   POST /_emu/expire              -> "ok\\n", every title token so far expired
   GET  /_emu/stats               -> {"GetEntityToken": N, ..., "tokens_issued"}
+  GET  /_emu/signal?pid=N&sig=S[&master=1][&wait_ms=N]
+                                 -> "ok\n" once nginx process N (or its
+                                    master) got signal S (HUP, KILL, ...)
 
 OP is GetEntityToken, RequestPartyService or ValidateEntityToken.  The
 control endpoints accept any method.  The reset body is described in the
@@ -750,7 +753,41 @@ def control_stats(state, arg, query, body):
     return 200, state.stats()
 
 
+def control_signal(state, arg, query, body):
+    """Lets a test reload nginx or kill a worker: given a worker's $pid,
+    signals it or its master; only nginx processes are accepted."""
+    try:
+        pid = int(query.get("pid", [""])[0])
+        sig = getattr(signal, "SIG" + query.get("sig", [""])[0])
+        wait_ms = int(query.get("wait_ms", ["0"])[0])
+    except (ValueError, AttributeError):
+        raise ControlError(400, "pid, sig (HUP, KILL...) and wait_ms\n") from None
+    if query.get("master", ["0"])[0] == "1":
+        pid = parent_pid(pid)
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            if f.read().strip() != "nginx":
+                raise ControlError(400, "not an nginx process\n")
+        os.kill(pid, sig)
+    except OSError as e:
+        raise ControlError(400, "%s\n" % e) from None
+    time.sleep(min(max(wait_ms, 0), 10000) / 1000)
+    return 200, "ok\n"
+
+
+def parent_pid(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("PPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    raise ControlError(400, "no such process\n")
+
+
 CONTROL = {
+    "signal": control_signal,
     "reset": control_reset,
     "count": control_count,
     "last": control_last,

@@ -1878,7 +1878,7 @@ test_serialize_length(void)
     playfab_party_extra_t   extra;
     playfab_party_policy_t  pol;
 
-    static const char  *bodies[] = {
+    static const char  *const bodies[] = {
         BODY_MIN,
         "{\"PreferredRegions\":[\"EastUs\",\"WestUs\",\"JapanEast\"],"
         "\"NetworkConfiguration\":{\"MaxUsers\":4294967295,"
