@@ -142,10 +142,8 @@ CONF
     /usr/sbin/nginx -t -q -p "$dir" -c "$dir/conf/nginx.conf"
     /usr/sbin/nginx -p "$dir" -c "$dir/conf/nginx.conf"
 
-    for _ in $(seq 50); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
-        sleep 0.1
-    done
+    wait_http "http://127.0.0.1:$emu/_emu/stats"
+    wait_http "http://127.0.0.1:$port/v1/party"
 
     log "POST http://127.0.0.1:$port/v1/party"
     out=$(curl -sS -X POST "http://127.0.0.1:$port/v1/party" \
@@ -163,6 +161,15 @@ Logs: $dir/logs/.  Stop both with:
 INFO
     printf '%s\n' "$out" | grep -q '"SerializedNetworkDescriptor"' \
         || die "the demo request did not return a network descriptor"
+}
+
+wait_http() {
+    local _
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "nothing answers at $1"
 }
 
 stop_demo() {

@@ -18,7 +18,7 @@
 #define PLAYFAB_PARTY_PATH       sizeof(((playfab_error_t *) 0)->field)
 #define PLAYFAB_TAG_KEY_MAX      64
 #define PLAYFAB_GUID_LEN         36
-#define PLAYFAB_SHOWN_MAX        64   /* config text quoted in messages */
+#define PLAYFAB_SHOWN_MAX        24   /* config text quoted in messages */
 #define PLAYFAB_CREATOR          0    /* playfab_revocability_names[] */
 
 #define PLAYFAB_NC_PATH          "NetworkConfiguration"

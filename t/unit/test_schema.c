@@ -508,7 +508,14 @@ test_enums(void)
 static void
 test_malformed(void)
 {
-    char  buf[256];
+    char                 buf[256];
+    playfab_error_t      err;
+    playfab_party_req_t  req;
+
+    /* no body at all, as nginx may hand it over */
+    CHECK(playfab_party_parse(&req, NULL, 0, &err) == -1);
+    CHECK_STR(err.code, "malformed_json");
+    playfab_party_free(&req);
 
     FAILS_RULE("", "malformed_json", "", "must be valid JSON");
     FAILS(" ", "malformed_json", "");
@@ -1316,6 +1323,14 @@ test_policy_set(void)
                      "duplicate"));
     CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE, "Revocability", "Anyone",
                      "\"Revocability\" force is duplicate"));
+
+    /* the value is quoted cut short: the longest message fits in 128 */
+    CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE,
+                     "DirectPeerConnectivityOptions",
+                     "AnyPlatformTypeAndEntityLoginProviderXYZ",
+                     "\"DirectPeerConnectivityOptions\" force "
+                     "\"AnyPlatformTypeAndEntity\" must be one of the "
+                     "DirectPeerConnectivityOptions values"));
 
     /* errors fit any buffer */
     CHECK(playfab_party_policy_set(&pol, PLAYFAB_POLICY_MAX, "X", 1, "1", 1,
