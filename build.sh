@@ -83,7 +83,7 @@ unit_tests() {
     mkdir -p "$BUILD/unit"
     for t in "$ROOT"/t/unit/test_*.c; do
         bin=$BUILD/unit/$(basename "$t" .c)
-        cc -std=gnu99 -Wall -Wextra -Werror -g -O1 \
+        cc -std=gnu99 -Wall -Wextra -Werror -g -O0 \
             -fsanitize=address,undefined -fno-omit-frame-pointer \
             -I"$ROOT/src" "$t" "$ROOT"/src/playfab_*.c \
             -lcjson -lcrypto -o "$bin"
@@ -94,6 +94,12 @@ unit_tests() {
         fi
     done
     return $fail
+}
+
+emulator_tests() {
+    python3 "$ROOT/t/lib/test_emulator.py" >"$BUILD/emulator-test.log" 2>&1 \
+        || { tail -30 "$BUILD/emulator-test.log"; return 1; }
+    log "emulator: $(grep -E '^(OK|Ran)' "$BUILD/emulator-test.log" | tr '\n' ' ')"
 }
 
 suite() {
@@ -184,7 +190,7 @@ stop_demo() {
 cmd=${1:-build}
 case $cmd in
     build)     install_deps; build_module ;;
-    test)      install_deps; build_module; unit_tests; suite ;;
+    test)      install_deps; build_module; unit_tests; emulator_tests; suite ;;
     demo)      install_deps; build_module; demo ;;
     demo-stop) stop_demo ;;
     *)         die "unknown command \"$cmd\" (build, test, demo, demo-stop)" ;;

@@ -23,6 +23,10 @@
     NC_FULL "}}"
 
 #define REFUSED     "(any error)"
+
+#define LONGEST_POLICY_ERROR                                                 \
+    "\"DirectPeerConnectivityOptions\" force \"AnyPlatformTypeAndEntity\" "  \
+    "must be one of the DirectPeerConnectivityOptions values"
 #define PIC_PATH    "NetworkConfiguration.PartyInvitationConfiguration"
 #define KEYS_PATH   PIC_PATH ".EntityKeys"
 #define GUID        "23781fa9-e01e-4b29-4f0b-dd9f37a06a1e"
@@ -1304,6 +1308,12 @@ test_policy_set(void)
     CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE, "Revocability", "Nobody",
                      "\"Revocability\" force \"Nobody\" must be one of the "
                      "PartyInvitationRevocability values"));
+    /* the value is quoted cut short: the longest message fits in 128 */
+    CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE,
+                     "DirectPeerConnectivityOptions",
+                     "AnyPlatformTypeAndEntityLoginProviderXYZ",
+                     LONGEST_POLICY_ERROR));
+    CHECK(sizeof(LONGEST_POLICY_ERROR) <= 128);
     CHECK(pol.dpco_default == -1 && pol.revocability_force == -1);
 
     CHECK(policy_set(&pol, PLAYFAB_POLICY_DEFAULT,
@@ -1323,14 +1333,6 @@ test_policy_set(void)
                      "duplicate"));
     CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE, "Revocability", "Anyone",
                      "\"Revocability\" force is duplicate"));
-
-    /* the value is quoted cut short: the longest message fits in 128 */
-    CHECK(policy_set(&pol, PLAYFAB_POLICY_FORCE,
-                     "DirectPeerConnectivityOptions",
-                     "AnyPlatformTypeAndEntityLoginProviderXYZ",
-                     "\"DirectPeerConnectivityOptions\" force "
-                     "\"AnyPlatformTypeAndEntity\" must be one of the "
-                     "DirectPeerConnectivityOptions values"));
 
     /* errors fit any buffer */
     CHECK(playfab_party_policy_set(&pol, PLAYFAB_POLICY_MAX, "X", 1, "1", 1,
@@ -1799,14 +1801,14 @@ test_serialize_escaping(void)
 static void
 test_serialize_round_trip(void)
 {
-    char                    *out;
-    cJSON                   *json;
-    const cJSON             *item, *key;
-    playfab_error_t          err;
-    playfab_party_req_t      req;
-    playfab_party_extra_t    extra;
-    playfab_party_policy_t   pol;
-    const char              *body;
+    char                   *out;
+    cJSON                  *json;
+    const cJSON            *item, *key;
+    playfab_error_t         err;
+    playfab_party_req_t     req;
+    playfab_party_extra_t   extra;
+    playfab_party_policy_t  pol;
+    const char             *body;
 
     body = "{\"PreferredRegions\":[\"UkSouth\",\"SwedenCentral\"],"
            "\"NetworkConfiguration\":{\"MaxUsers\":1e3,\"MaxDevices\":64,"
