@@ -2,8 +2,10 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * Caller authentication in the ACCESS phase, in any location: API keys
- * (SHA-256 digests, constant-time comparison).  The verified identity is
- * exposed as $playfab_auth_subject and $playfab_auth_method.
+ * (SHA-256 digests, constant-time comparison) here, players' entity
+ * tokens in ngx_http_playfab_auth_entity.c.  The verified identity is
+ * exposed as $playfab_auth_subject, $playfab_auth_method and
+ * $playfab_auth_playfab_id.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -14,10 +16,7 @@
 
 static ngx_int_t ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
-static ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
-    const char *scheme, const char *reason);
-static ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
-    const char *lowcase, size_t len, ngx_uint_t *count);
+static ngx_uint_t ngx_http_playfab_auth_preflight(ngx_http_request_t *r);
 static ngx_int_t ngx_http_playfab_auth_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
@@ -32,6 +31,11 @@ static ngx_http_variable_t  ngx_http_playfab_auth_vars[] = {
     { ngx_string("playfab_auth_method"), NULL,
       ngx_http_playfab_auth_variable,
       offsetof(ngx_http_playfab_ctx_t, method),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_auth_playfab_id"), NULL,
+      ngx_http_playfab_auth_variable,
+      offsetof(ngx_http_playfab_ctx_t, identity.master_id),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -60,6 +64,7 @@ ngx_http_playfab_auth_add_variables(ngx_conf_t *cf)
 ngx_int_t
 ngx_http_playfab_auth_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_playfab_ctx_t       *ctx;
     ngx_http_playfab_loc_conf_t  *plcf;
 
@@ -68,6 +73,10 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
     if (plcf->auth == NGX_CONF_UNSET_UINT
         || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
     {
+        return NGX_DECLINED;
+    }
+
+    if (plcf->preflight && ngx_http_playfab_auth_preflight(r)) {
         return NGX_DECLINED;
     }
 
@@ -80,10 +89,35 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
         return ctx->auth_rc;
     }
 
-    ctx->auth_rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY) {
+        rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+
+    } else {
+        rc = ngx_http_playfab_auth_entity(r, ctx);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+    }
+
+    ctx->auth_rc = rc;
     ctx->auth_done = 1;
 
-    return ctx->auth_rc;
+    return rc;
+}
+
+
+/* a CORS preflight: OPTIONS with Access-Control-Request-Method */
+
+static ngx_uint_t
+ngx_http_playfab_auth_preflight(ngx_http_request_t *r)
+{
+    ngx_uint_t  count;
+
+    return r->method == NGX_HTTP_OPTIONS
+           && ngx_http_playfab_auth_header(r, "access-control-request-method",
+                  sizeof("access-control-request-method") - 1, &count)
+              != NULL;
 }
 
 
@@ -127,8 +161,10 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
 }
 
 
-static ngx_int_t
-ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *scheme,
+/* 401 with the challenge in WWW-Authenticate; the reason goes to the log */
+
+ngx_int_t
+ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *challenge,
     const char *reason)
 {
     ngx_table_elt_t  *h;
@@ -143,8 +179,8 @@ ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *scheme,
 
     h->hash = 1;
     ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = (u_char *) scheme;
-    h->value.len = ngx_strlen(scheme);
+    h->value.data = (u_char *) challenge;
+    h->value.len = ngx_strlen(challenge);
 #if (nginx_version >= 1023000)
     h->next = NULL;
 #endif
@@ -156,7 +192,10 @@ ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *scheme,
 }
 
 
-static ngx_table_elt_t *
+/* the last of the request headers with that (lowercase) name, and how
+ * many there are */
+
+ngx_table_elt_t *
 ngx_http_playfab_auth_header(ngx_http_request_t *r, const char *lowcase,
     size_t len, ngx_uint_t *count)
 {

@@ -1,13 +1,15 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
  *
- * Keeps the title secret key and entity tokens out of error.log, debug
- * level included.  Subrequests log through the main request's connection
- * log, which takes the writer of the main request's location; nginx's
- * proxy module dumps the whole request header block (X-SecretKey,
- * X-EntityToken) at debug level.  The module's locations therefore get
- * a copy of their error_log chain whose writer blanks those header
- * values before the line reaches the file, syslog or memory buffer.
+ * Keeps the title secret key, tokens and API keys out of error.log,
+ * debug level included.  At debug level nginx logs every client request
+ * header (X-API-Key, Authorization, X-EntityToken) and the proxy module
+ * dumps the header block of each subrequest to PlayFab (X-SecretKey,
+ * X-EntityToken); subrequests log through the main request's connection
+ * log.  The servers and locations of an http block that uses the module
+ * therefore get a copy of their error_log chain whose writer blanks
+ * those header values before the line reaches the file, syslog or memory
+ * buffer.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -28,6 +30,8 @@ static void ngx_http_playfab_log_blank(u_char *buf, size_t len,
 static ngx_str_t  ngx_http_playfab_log_secrets[] = {
     ngx_string("x-secretkey:"),
     ngx_string("x-entitytoken:"),
+    ngx_string("x-api-key:"),
+    ngx_string("authorization:"),
     ngx_null_string
 };
 

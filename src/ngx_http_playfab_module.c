@@ -19,6 +19,8 @@ static char *ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_playfab_check_party(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *conf);
+static char *ngx_http_playfab_check_entity(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *conf);
 static char *ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_playfab_title_id(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -92,6 +94,41 @@ static ngx_command_t  ngx_http_playfab_commands[] = {
       ngx_http_playfab_auth,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("playfab_auth_entity_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, entity_cache),
+      NULL },
+
+    { ngx_string("playfab_auth_entity_negative_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, entity_negative_cache),
+      NULL },
+
+    { ngx_string("playfab_auth_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, preflight),
+      NULL },
+
+    { ngx_string("playfab_party_bind_invitation"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, bind_invitation),
+      NULL },
+
+    { ngx_string("playfab_party_playfab_id"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_playfab_loc_conf_t, playfab_id),
       NULL },
 
     { ngx_string("playfab_party"),
@@ -258,6 +295,11 @@ ngx_http_playfab_create_loc_conf(ngx_conf_t *cf)
      *     conf->party_line = 0;
      */
 
+    conf->entity_cache = NGX_CONF_UNSET;
+    conf->entity_negative_cache = NGX_CONF_UNSET;
+    conf->preflight = NGX_CONF_UNSET;
+    conf->bind_invitation = NGX_CONF_UNSET;
+    conf->playfab_id = NGX_CONF_UNSET_PTR;
     conf->token_wait = NGX_CONF_UNSET_MSEC;
     conf->refresh_ahead = NGX_CONF_UNSET;
     conf->auth = NGX_CONF_UNSET_UINT;
@@ -273,8 +315,9 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_playfab_loc_conf_t *prev = parent;
     ngx_http_playfab_loc_conf_t *conf = child;
 
-    char                      errbuf[160];
-    ngx_http_core_loc_conf_t  *clcf;
+    char                           errbuf[160];
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
 
     ngx_conf_merge_str_value(conf->title_id, prev->title_id, "");
     ngx_conf_merge_str_value(conf->secret, prev->secret, "");
@@ -283,11 +326,19 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->token_wait, prev->token_wait, 5000);
     ngx_conf_merge_sec_value(conf->refresh_ahead, prev->refresh_ahead, 600);
     ngx_conf_merge_value(conf->party, prev->party, 0);
+    ngx_conf_merge_sec_value(conf->entity_cache, prev->entity_cache, 60);
+    ngx_conf_merge_sec_value(conf->entity_negative_cache,
+                             prev->entity_negative_cache, 0);
+    ngx_conf_merge_value(conf->preflight, prev->preflight, 0);
+    ngx_conf_merge_value(conf->bind_invitation, prev->bind_invitation, 0);
+    ngx_conf_merge_ptr_value(conf->playfab_id, prev->playfab_id, NULL);
 
     if (conf->auth == NGX_CONF_UNSET_UINT) {
         conf->auth = prev->auth;
         conf->api_keys = prev->api_keys;
         conf->napi_keys = prev->napi_keys;
+        conf->auth_file = prev->auth_file;
+        conf->auth_line = prev->auth_line;
     }
 
     if (conf->policy == NULL) {
@@ -308,7 +359,23 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
-    if (conf->party
+    if (conf->auth == NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN
+        && conf->auth_file != NULL
+        && ngx_http_playfab_check_entity(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * Every server and location of an http block that uses the module:
+     * nginx logs the client's request headers (API keys, tokens) at
+     * debug level before it knows the location.
+     */
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_playfab_party_module);
+
+    if (pmcf->shm_zone
         || (conf->auth != NGX_CONF_UNSET_UINT
             && conf->auth != NGX_HTTP_PLAYFAB_AUTH_OFF))
     {
@@ -351,6 +418,12 @@ ngx_http_playfab_check_party(ngx_conf_t *cf,
     } else if (conf->secret.len == 0) {
         missing = "\"playfab_secret_key\"";
 
+    } else if (conf->bind_invitation
+               && conf->auth != NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN)
+    {
+        missing = "\"playfab_auth entity_token\" for "
+                  "\"playfab_party_bind_invitation on\"";
+
     } else {
         /* no policy anywhere: the schema's rules only */
         return ngx_http_playfab_policy(cf, conf) ? NGX_CONF_OK
@@ -360,6 +433,39 @@ ngx_http_playfab_check_party(ngx_conf_t *cf,
     ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                   "playfab: \"playfab_party\" requires %s in %s:%ui",
                   missing, conf->party_file, conf->party_line);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* validating players' tokens needs the title token, like a party */
+
+static char *
+ngx_http_playfab_check_entity(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *conf)
+{
+    const char                    *missing;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_playfab_party_module);
+
+    if (pmcf->shm_zone == NULL) {
+        missing = "\"playfab_zone\" in the http block";
+
+    } else if (conf->title_id.len == 0) {
+        missing = "\"playfab_title_id\"";
+
+    } else if (conf->secret.len == 0) {
+        missing = "\"playfab_secret_key\"";
+
+    } else {
+        return NGX_CONF_OK;
+    }
+
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                  "playfab: \"playfab_auth entity_token\" requires %s "
+                  "in %s:%ui", missing, conf->auth_file, conf->auth_line);
 
     return NGX_CONF_ERROR;
 }
@@ -593,15 +699,26 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
+    plcf->auth_file = cf->conf_file->file.name.data;
+    plcf->auth_line = cf->conf_file->line;
+
     if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
         plcf->auth = NGX_HTTP_PLAYFAB_AUTH_OFF;
         return NGX_CONF_OK;
     }
 
+    if (cf->args->nelts == 2
+        && ngx_strcmp(value[1].data, "entity_token") == 0)
+    {
+        plcf->auth = NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN;
+        return NGX_CONF_OK;
+    }
+
     if (cf->args->nelts != 3 || ngx_strcmp(value[1].data, "api_key") != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "playfab: invalid auth \"%V\", expected \"off\" "
-                           "or \"api_key FILE\"", &value[1]);
+                           "playfab: invalid auth \"%V\", expected \"off\", "
+                           "\"api_key FILE\" or \"entity_token\"",
+                           &value[1]);
         return NGX_CONF_ERROR;
     }
 

@@ -17,10 +17,12 @@
 #include "playfab_reply.h"
 
 
-#define NGX_HTTP_PLAYFAB_AUTH_OFF        0
-#define NGX_HTTP_PLAYFAB_AUTH_API_KEY    1
+#define NGX_HTTP_PLAYFAB_AUTH_OFF           0
+#define NGX_HTTP_PLAYFAB_AUTH_API_KEY       1
+#define NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN  2
 
-#define NGX_HTTP_PLAYFAB_TITLE_MAX       32
+#define NGX_HTTP_PLAYFAB_TITLE_MAX          32
+#define NGX_HTTP_PLAYFAB_DIGEST_LEN         32     /* SHA-256 */
 
 
 /* the three PlayFab operations */
@@ -46,8 +48,16 @@ typedef struct {
     playfab_party_policy_t       *policy;        /* NULL: none set here */
 
     ngx_uint_t                    auth;
+    u_char                       *auth_file;     /* where it was written */
+    ngx_uint_t                    auth_line;
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
+    time_t                        entity_cache;
+    time_t                        entity_negative_cache;
+    ngx_flag_t                    preflight;
+
+    ngx_flag_t                    bind_invitation;
+    ngx_http_complex_value_t     *playfab_id;
 
     ngx_flag_t                    party;         /* playfab_party here */
     u_char                       *party_file;    /* where it was written */
@@ -85,14 +95,26 @@ typedef struct {
 } ngx_http_playfab_problem_t;
 
 
+/* a player identity validated by PlayFab */
+typedef struct {
+    ngx_str_t                     entity_id;
+    ngx_str_t                     entity_type;
+    ngx_str_t                     master_id;
+} ngx_http_playfab_identity_t;
+
+
 typedef struct {
     ngx_http_request_t           *request;
 
     /* ACCESS phase */
     unsigned                      auth_done:1;
+    unsigned                      auth_validating:1;
     ngx_int_t                     auth_rc;
     ngx_str_t                     subject;
     ngx_str_t                     method;
+    ngx_http_playfab_identity_t   identity;
+    ngx_str_t                     entity_token;    /* the player's */
+    u_char                        entity_digest[NGX_HTTP_PLAYFAB_DIGEST_LEN];
 
     /* CONTENT phase */
     ngx_uint_t                    state;
@@ -132,6 +154,23 @@ ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_auth_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
+    const char *challenge, const char *reason);
+ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
+    const char *lowcase, size_t len, ngx_uint_t *count);
+
+/* ngx_http_playfab_auth_entity.c */
+ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+
+/* ngx_http_playfab_idcache.c */
+void ngx_http_playfab_idcache_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+ngx_int_t ngx_http_playfab_idcache_lookup(ngx_shm_zone_t *zone,
+    u_char *digest, ngx_pool_t *pool, ngx_http_playfab_identity_t *id);
+ngx_int_t ngx_http_playfab_idcache_store(ngx_shm_zone_t *zone,
+    u_char *digest, ngx_http_playfab_identity_t *id, time_t ttl,
+    ngx_log_t *log);
 
 /* ngx_http_playfab_party.c */
 ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);

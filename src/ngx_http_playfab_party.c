@@ -138,7 +138,7 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
 {
     int                           rc;
     size_t                        len;
-    ngx_str_t                     body;
+    ngx_str_t                     body, playfab_id;
     playfab_error_t               err;
     playfab_party_req_t           req;
     playfab_party_extra_t         extra;
@@ -152,6 +152,29 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
 
     ngx_memzero(&req, sizeof(playfab_party_req_t));
     ngx_memzero(&extra, sizeof(playfab_party_extra_t));
+
+    /* PlayFabId: from the caller's identity, never from the body */
+
+    playfab_id = ctx->identity.master_id;
+
+    if (plcf->playfab_id
+        && ngx_http_complex_value(r, plcf->playfab_id, &playfab_id)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (playfab_id.len) {
+        extra.playfab_id = (char *) playfab_id.data;
+        extra.playfab_id_len = playfab_id.len;
+    }
+
+    if (plcf->bind_invitation) {
+        extra.bind_entity_id = (char *) ctx->identity.entity_id.data;
+        extra.bind_entity_id_len = ctx->identity.entity_id.len;
+        extra.bind_entity_type = (char *) ctx->identity.entity_type.data;
+        extra.bind_entity_type_len = ctx->identity.entity_type.len;
+    }
 
     rc = playfab_party_parse(&req, (char *) body.data, body.len, &err);
 

@@ -2,28 +2,14 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * The shared memory zone: one slab pool for all workers, kept across
- * "nginx -s reload".  It holds, per title, the title entity token, its
- * expiry and the fetch lease that makes a cold node send exactly one
- * GetEntityToken whatever the number of workers and requests.
+ * "nginx -s reload".  This file creates it and keeps, per title, the
+ * title entity token, its expiry and the fetch lease that makes a cold
+ * node send exactly one GetEntityToken whatever the number of workers and
+ * requests.
  */
 
 #include "ngx_http_playfab_module.h"
-
-
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  1
-
-
-typedef struct {
-    ngx_uint_t                    version;
-    ngx_rbtree_t                  rbtree;
-    ngx_rbtree_node_t             sentinel;
-} ngx_http_playfab_shctx_t;
-
-
-typedef struct {
-    ngx_http_playfab_shctx_t     *sh;
-    ngx_slab_pool_t              *shpool;
-} ngx_http_playfab_zone_t;
+#include "ngx_http_playfab_shm.h"
 
 
 /* the rbtree key is the CRC32 of the title id, str the title id */
@@ -116,8 +102,11 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
     zone->shpool->data = zone->sh;
     zone->sh->version = NGX_HTTP_PLAYFAB_SHM_VERSION;
 
-    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
+    ngx_rbtree_init(&zone->sh->titles, &zone->sh->titles_sentinel,
                     ngx_str_rbtree_insert_value);
+    ngx_rbtree_init(&zone->sh->identities, &zone->sh->identities_sentinel,
+                    ngx_http_playfab_idcache_insert);
+    ngx_queue_init(&zone->sh->identities_lru);
 
     len = sizeof(" in playfab zone \"\"") + shm_zone->shm.name.len;
 
@@ -289,7 +278,7 @@ ngx_http_playfab_title_lookup(ngx_http_playfab_zone_t *zone,
     hash = ngx_crc32_short(title->data, title->len);
 
     t = (ngx_http_playfab_title_t *)
-            ngx_str_rbtree_lookup(&zone->sh->rbtree, title, hash);
+            ngx_str_rbtree_lookup(&zone->sh->titles, title, hash);
 
     if (t || !create) {
         return t;
@@ -310,7 +299,7 @@ ngx_http_playfab_title_lookup(ngx_http_playfab_zone_t *zone,
     t->sn.str.data = t->title;
     t->sn.str.len = title->len;
 
-    ngx_rbtree_insert(&zone->sh->rbtree, &t->sn.node);
+    ngx_rbtree_insert(&zone->sh->titles, &t->sn.node);
 
     return t;
 }

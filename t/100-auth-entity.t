@@ -1,0 +1,317 @@
+# playfab_auth entity_token: a player's PlayFab entity token, validated
+# with ValidateEntityToken, cached by its hash, supplies PlayFabId.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: a player's token is validated and its master account becomes PlayFabId
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /emu/last/RequestPartyService",
+ "GET /emu/count/ValidateEntityToken",
+ "GET /emu/token_index/ValidateEntityToken"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/"PlayFabId":"MPALICE"/, qr/\A1\n\z/, qr/\A1\n\z/]
+--- no_error_log
+[error]
+ptok-alice
+
+
+
+=== TEST 2: the next request with the same token needs no ValidateEntityToken
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/count/ValidateEntityToken",
+ "GET /emu/count/GetEntityToken"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/"PartyId"/, qr/\A1\n\z/, qr/\A1\n\z/]
+--- error_log
+playfab: entity token cache hit
+--- no_error_log
+[error]
+
+
+
+=== TEST 3: a cached validation expires after playfab_auth_entity_cache
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 1s;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /emu/sleep?ms=1200",
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/ok/, qr/"PartyId"/, qr/\A2\n\z/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 4: an unknown token is refused with 401 invalid_token, no party requested
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-nobody
+--- error_code eval
+[401, 200]
+--- response_headers eval
+["WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"the entity token is invalid, expired or revoked\"\nContent-Type: application/problem+json", ""]
+--- response_body_like eval
+[qr/"code":"unauthorized"/, qr/\A0\n\z/]
+--- log_level: info
+--- error_log
+playfab: caller not authenticated: PlayFab refused the entity token
+--- no_error_log
+[error]
+ptok-nobody
+
+
+
+=== TEST 5: a request without X-EntityToken gets a bare Bearer challenge
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[401, 200]
+--- response_headers eval
+["WWW-Authenticate: Bearer", ""]
+--- response_body_like eval
+[qr/"code":"unauthorized"/, qr/\A0\n\z/]
+
+
+
+=== TEST 6: an expired player token is refused
+--- playfab_emulator
+{"player_tokens": {"ptok-old": {"id": "TPOLD", "lifetime": 0}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-old
+--- error_code: 401
+--- response_body_like: "code":"unauthorized"
+
+
+
+=== TEST 7: a token that is not a title player account's is forbidden
+--- playfab_emulator
+{"player_tokens": {"ptok-master": {"id": "MP9", "type": "master_player_account"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-master
+--- error_code: 403
+--- response_body_like: "code":"forbidden"
+
+
+
+=== TEST 8: invalid tokens are not cached unless negative caching is on
+--- config
+    location = /off {
+        playfab_auth entity_token;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /on {
+        playfab_auth entity_token;
+        playfab_auth_entity_negative_cache 10s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "in\n";
+    }
+--- request eval
+["GET /off", "GET /off", "GET /emu/count/ValidateEntityToken",
+ "GET /on", "GET /on", "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-bad
+--- error_code eval
+[401, 401, 200, 401, 401, 200]
+--- response_body_like eval
+[qr/unauthorized/, qr/unauthorized/, qr/\A2\n\z/,
+ qr/unauthorized/, qr/unauthorized/, qr/\A3\n\z/]
+
+
+
+=== TEST 9: PlayFab unable to validate is a 503, never a 401
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"status": 503}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 503
+--- response_body_like: "code":"playfab_unavailable"
+
+
+
+=== TEST 10: the invitation is bound to the validated player
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party_bind_invitation on;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body('NetworkConfiguration.PartyInvitationConfiguration' => {Revocability => 'Anyone', EntityKeys => [{Id => 'STRANGER', Type => 'title_player_account'}]}),
+ "GET /emu/last/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200]
+--- response_body_like eval
+[qr/"PartyId"/,
+ qr/"PartyInvitationConfiguration":\{"Revocability":"Creator","EntityKeys":\[\{"Id":"TPALICE","Type":"title_player_account"\}\]\}/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 11: the verified identity is passed to the game API behind proxy_pass
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE"}}}
+--- config
+    location = /game/api {
+        playfab_auth entity_token;
+        proxy_set_header X-Player "$playfab_auth_method $playfab_auth_subject $playfab_auth_playfab_id";
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "$http_x_player\n";
+    }
+--- request
+GET /game/api
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code: 200
+--- response_body
+entity_token TPALICE MPALICE
+--- no_error_log
+[error]
+
+
+
+=== TEST 12: a rejected title token during validation is replaced once
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"times": 1, "status": 401,
+   "envelope": {"code": 401, "status": "Unauthorized", "error": "EntityTokenExpired", "errorCode": 1336, "errorMessage": "expired"}}}}
+--- config
+    location = /game/api {
+        playfab_auth entity_token;
+        proxy_set_header X-Player $playfab_auth_subject;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "$http_x_player\n";
+    }
+--- request eval
+["GET /game/api", "GET /emu/count/GetEntityToken",
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/\ATPALICE\n\z/, qr/\A2\n\z/, qr/\A2\n\z/]
+
+
+
+=== TEST 13: a CORS preflight passes without a token when allowed
+--- config
+    location = /game/api {
+        playfab_auth entity_token;
+        playfab_auth_preflight on;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /strict {
+        playfab_auth entity_token;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 204;
+    }
+--- request eval
+["OPTIONS /game/api", "OPTIONS /strict"]
+--- more_headers
+Origin: https://game.example
+Access-Control-Request-Method: POST
+--- error_code eval
+[204, 401]
