@@ -3,8 +3,10 @@
  *
  * PlayFab calls as nginx subrequests to the internal API location: a
  * POST with a JSON body and a header list of our own (nothing of the
- * client's reaches PlayFab), the reply kept in memory; and the mapping
- * of PlayFab's failures to our responses (docs/errors.md).
+ * client's reaches PlayFab), the reply collected in memory by a body
+ * filter of ours, up to the location's subrequest_output_buffer_size;
+ * and the mapping of PlayFab's failures to our responses
+ * (docs/errors.md).
  */
 
 #include "ngx_http_playfab_module.h"
@@ -17,6 +19,8 @@ static ngx_int_t ngx_http_playfab_api_header(ngx_http_request_t *r,
     ngx_table_elt_t **hp);
 static ngx_int_t ngx_http_playfab_api_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_playfab_api_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
 static ngx_int_t ngx_http_playfab_retry_after(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_playfab_fault(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call, playfab_fault_t *fault,
@@ -26,6 +30,9 @@ static void ngx_http_playfab_copy(ngx_http_request_t *r, const char *s,
 static void ngx_http_playfab_problem_fill(ngx_http_request_t *r,
     ngx_http_playfab_problem_t *problem, ngx_uint_t status,
     const char *code, const char *detail);
+
+
+static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 
 
 static ngx_str_t  ngx_http_playfab_op_paths[] = {
@@ -49,6 +56,16 @@ static ngx_str_t  ngx_http_playfab_secret_header =
     ngx_string("X-SecretKey");
 static ngx_str_t  ngx_http_playfab_token_header =
     ngx_string("X-EntityToken");
+
+
+ngx_int_t
+ngx_http_playfab_api_init(ngx_conf_t *cf)
+{
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_playfab_api_body_filter;
+
+    return NGX_OK;
+}
 
 
 const char *
@@ -257,7 +274,7 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     }
 
     call->done = 1;
-    call->rc = rc;
+    call->rc = (rc == NGX_OK && call->oversize) ? NGX_ERROR : rc;
 
     if (sr->upstream && sr->upstream->headers_in.status_n) {
         call->status = sr->upstream->headers_in.status_n;
@@ -275,11 +292,6 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
         call->retry_after = ngx_http_playfab_retry_after(sr);
     }
 
-    if (sr->out && sr->out->buf) {
-        call->body.data = sr->out->buf->pos;
-        call->body.len = sr->out->buf->last - sr->out->buf->pos;
-    }
-
     ngx_log_debug5(NGX_LOG_DEBUG_HTTP, sr->connection->log, 0,
                    "playfab: %s call done: rc %i, status %ui, "
                    "%uz bytes, %M ms",
@@ -292,6 +304,70 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     }
 
     return rc;
+}
+
+
+/*
+ * Keeps a subrequest's reply for the module: nothing of it goes down the
+ * chain, so nginx's own in-memory limit (an error that would drop the
+ * client's connection) is never reached; a reply over the limit is just
+ * marked oversized.
+ */
+
+static ngx_int_t
+ngx_http_playfab_api_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    size_t                     size;
+    ngx_buf_t                 *b;
+    ngx_chain_t               *cl;
+    ngx_http_playfab_call_t   *call;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r->post_subrequest == NULL
+        || r->post_subrequest->handler != ngx_http_playfab_api_done)
+    {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    call = r->post_subrequest->data;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+        size = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos)
+                                    : (size_t) ngx_buf_size(b);
+
+        if (size == 0 || call->oversize) {
+            /* void */
+
+        } else if (!ngx_buf_in_memory(b)
+                   || call->body.len + size
+                      > clcf->subrequest_output_buffer_size)
+        {
+            call->oversize = 1;
+
+        } else {
+            if (call->body.data == NULL) {
+                call->body.data = ngx_pnalloc(r->pool,
+                                         clcf->subrequest_output_buffer_size);
+                if (call->body.data == NULL) {
+                    return NGX_ERROR;
+                }
+            }
+
+            ngx_memcpy(call->body.data + call->body.len, b->pos, size);
+            call->body.len += size;
+        }
+
+        b->pos = b->last;
+
+        if (b->in_file) {
+            b->file_pos = b->file_last;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -468,6 +544,10 @@ ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
         status = NGX_HTTP_TOO_MANY_REQUESTS;
         break;
 
+    case 1334: /* EntityTokenMissing */
+    case 1335: /* EntityTokenInvalid: after the one retry */
+    case 1336: /* EntityTokenExpired */
+    case 1337: /* EntityTokenRevoked */
     case 1089: /* NotAuthorized */
     case 1191: /* NotAuthorizedByTitle */
     case 1004: /* InvalidTitleId */

@@ -102,7 +102,10 @@ ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level, u_char *buf,
 }
 
 
-/* every "name: value" in buf gets its value overwritten with '*' */
+/*
+ * Every "name: value" in buf gets its value overwritten with '*' up to
+ * the end of the line: a value may contain any printable character.
+ */
 
 static void
 ngx_http_playfab_log_blank(u_char *buf, size_t len, ngx_str_t *name)
@@ -121,7 +124,7 @@ ngx_http_playfab_log_blank(u_char *buf, size_t len, ngx_str_t *name)
             /* void */
         }
 
-        while (p < last && *p != '\r' && *p != '\n' && *p != '"') {
+        while (p < last && *p != '\r' && *p != '\n') {
             *p++ = '*';
         }
 

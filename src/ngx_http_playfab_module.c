@@ -248,7 +248,11 @@ ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_playfab_auth_handler;
 
-    return ngx_http_playfab_problem_init(cf);
+    if (ngx_http_playfab_problem_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_playfab_api_init(cf);
 }
 
 
@@ -315,7 +319,6 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_playfab_loc_conf_t *prev = parent;
     ngx_http_playfab_loc_conf_t *conf = child;
 
-    char                           errbuf[160];
     ngx_http_core_loc_conf_t      *clcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
@@ -343,14 +346,6 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->policy == NULL) {
         conf->policy = prev->policy;
-
-    } else if (playfab_party_policy_check(conf->policy, errbuf,
-                                          sizeof(errbuf))
-               != 0)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "playfab: inconsistent party policy: %s", errbuf);
-        return NGX_CONF_ERROR;
     }
 
     if (conf->party) {
@@ -826,7 +821,7 @@ ngx_http_playfab_party_policy(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_playfab_loc_conf_t *plcf = conf;
 
-    char                     err[128];
+    char                     err[160];
     ngx_str_t               *value;
     playfab_party_policy_t  *pol;
 
@@ -844,6 +839,14 @@ ngx_http_playfab_party_policy(ngx_conf_t *cf, ngx_command_t *cmd,
         != 0)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "playfab: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    /* a level's policy is its own directives: check it as it grows */
+
+    if (playfab_party_policy_check(pol, err, sizeof(err)) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: inconsistent party policy: %s", err);
         return NGX_CONF_ERROR;
     }
 

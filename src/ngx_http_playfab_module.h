@@ -72,6 +72,7 @@ typedef struct {
     unsigned                      active:1;
     unsigned                      done:1;
     unsigned                      background:1;
+    unsigned                      oversize:1;
     ngx_int_t                     rc;            /* subrequest result */
     ngx_uint_t                    status;        /* PlayFab's HTTP status,
                                                     0: no reply */
@@ -185,6 +186,7 @@ ngx_int_t ngx_http_playfab_api_failure(ngx_http_request_t *r,
 ngx_uint_t ngx_http_playfab_api_token_rejected(ngx_http_playfab_call_t *call,
     playfab_envelope_t *env, playfab_reply_e reply);
 const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
+ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
 
 /* ngx_http_playfab_token.c */
 ngx_int_t ngx_http_playfab_token(ngx_http_request_t *r,

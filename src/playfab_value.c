@@ -163,7 +163,7 @@ int
 playfab_party_string(const cJSON *item, const char *path, int nonempty,
     size_t max, const char **s, size_t *len, playfab_error_t *err)
 {
-    size_t  n;
+    size_t  n, i, chars;
 
     if (!cJSON_IsString(item)) {
         playfab_error_set(err, "invalid_value", path, "must be a string");
@@ -177,15 +177,21 @@ playfab_party_string(const cJSON *item, const char *path, int nonempty,
         return -1;
     }
 
-    if (n > max) {
-        playfab_error_set(err, "invalid_value", path,
-                          "must be at most %zu bytes", max);
-        return -1;
-    }
-
     if (!playfab_json_text_valid(item->valuestring, n)) {
         playfab_error_set(err, "invalid_value", path,
                           "must be valid UTF-8 without control characters");
+        return -1;
+    }
+
+    /* the schema counts characters: every byte that starts one */
+
+    for (i = 0, chars = 0; i < n; i++) {
+        chars += ((unsigned char) item->valuestring[i] & 0xc0) != 0x80;
+    }
+
+    if (chars > max) {
+        playfab_error_set(err, "invalid_value", path,
+                          "must be at most %zu characters", max);
         return -1;
     }
 

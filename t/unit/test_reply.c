@@ -988,10 +988,10 @@ test_party_ids(void)
     CHECK(party_rc(GUID, "a\xed\xa0\x80" "b", DESCRIPTOR) == -1);
     CHECK(party_rc(GUID, "a\xe2\x82", DESCRIPTOR) == -1);
 
-    s = repeat('i', 256);
+    s = repeat('i', 512);
     CHECK(party_rc(GUID, s, DESCRIPTOR) == 0);
     free(s);
-    s = repeat('i', 257);
+    s = repeat('i', 513);
     CHECK(party_rc(GUID, s, DESCRIPTOR) == -1);
     free(s);
 }

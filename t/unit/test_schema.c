@@ -941,15 +941,15 @@ test_identifier(void)
     snprintf(inner, sizeof(inner), "\"Identifier\":\"%s\"",
              repeat(text, "i", 128));
     FAILS_RULE(pic(buf, sizeof(buf), inner), "invalid_value",
-               PIC_PATH ".Identifier", "must be at most 127 bytes");
+               PIC_PATH ".Identifier", "must be at most 127 characters");
 
-    /* bytes, not characters: 63 two-byte characters and one more byte */
-    snprintf(inner, sizeof(inner), "\"Identifier\":\"%sx\"",
-             repeat(text, "\xc3\xa9", 63));
+    /* characters, not bytes: 127 two-byte characters pass, 128 fail */
+    snprintf(inner, sizeof(inner), "\"Identifier\":\"%s\"",
+             repeat(text, "\xc3\xa9", 127));
     PASSES(pic(buf, sizeof(buf), inner));
 
     snprintf(inner, sizeof(inner), "\"Identifier\":\"%s\"",
-             repeat(text, "\xc3\xa9", 64));
+             repeat(text, "\xc3\xa9", 128));
     FAILS(pic(buf, sizeof(buf), inner), "invalid_value",
           PIC_PATH ".Identifier");
 
@@ -1039,7 +1039,7 @@ test_entity_keys(void)
     snprintf(key, sizeof(key), "\"EntityKeys\":[{\"Id\":\"%s\"}]",
              repeat(text, "d", PLAYFAB_ENTITY_ID_MAX + 1));
     FAILS_RULE(pic(buf, sizeof(buf), key), "invalid_value",
-               KEYS_PATH "[0].Id", "must be at most 128 bytes");
+               KEYS_PATH "[0].Id", "must be at most 128 characters");
 
     snprintf(key, sizeof(key),
              "\"EntityKeys\":[{\"Id\":\"a\",\"Type\":\"%s\"}]",
@@ -1050,7 +1050,7 @@ test_entity_keys(void)
              "\"EntityKeys\":[{\"Id\":\"a\",\"Type\":\"%s\"}]",
              repeat(text, "t", PLAYFAB_ENTITY_TYPE_MAX + 1));
     FAILS_RULE(pic(buf, sizeof(buf), key), "invalid_value",
-               KEYS_PATH "[0].Type", "must be at most 64 bytes");
+               KEYS_PATH "[0].Type", "must be at most 64 characters");
 }
 
 
@@ -1133,7 +1133,7 @@ test_custom_tags(void)
 
     snprintf(inner, sizeof(inner), "\"k\":\"%s\"", repeat(text, "v", 257));
     FAILS_RULE(tags(buf, sizeof(buf), inner), "invalid_value", "CustomTags.k",
-               "must be at most 256 bytes");
+               "must be at most 256 characters");
 
     FAILS_RULE(tags(buf, sizeof(buf), "\"k\":1"), "invalid_value",
                "CustomTags.k", "must be a string");
