@@ -267,7 +267,8 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 {
     ngx_http_playfab_call_t  *call = data;
 
-    ngx_table_elt_t  *date;
+    ngx_table_elt_t         *date;
+    ngx_http_playfab_ctx_t  *ctx;
 
     if (call->done) {
         return rc;
@@ -301,6 +302,12 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     if (call->background) {
         call->active = 0;
         ngx_http_playfab_token_refreshed(call->request, call);
+
+    } else {
+        ctx = ngx_http_get_module_ctx(call->request,
+                                      ngx_http_playfab_party_module);
+        ctx->upstream_time += ngx_current_msec - call->start;
+        ctx->upstream_calls++;
     }
 
     return rc;

@@ -3,9 +3,8 @@
  *
  * Caller authentication in the ACCESS phase, in any location: API keys
  * (SHA-256 digests, constant-time comparison) here, players' entity
- * tokens in ngx_http_playfab_auth_entity.c.  The verified identity is
- * exposed as $playfab_auth_subject, $playfab_auth_method and
- * $playfab_auth_playfab_id.
+ * tokens in ngx_http_playfab_auth_entity.c.  The verified identity goes
+ * into the request context, which ngx_http_playfab_variables.c exposes.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -17,48 +16,6 @@
 static ngx_int_t ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
 static ngx_uint_t ngx_http_playfab_auth_preflight(ngx_http_request_t *r);
-static ngx_int_t ngx_http_playfab_auth_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-
-
-static ngx_http_variable_t  ngx_http_playfab_auth_vars[] = {
-
-    { ngx_string("playfab_auth_subject"), NULL,
-      ngx_http_playfab_auth_variable,
-      offsetof(ngx_http_playfab_ctx_t, subject),
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("playfab_auth_method"), NULL,
-      ngx_http_playfab_auth_variable,
-      offsetof(ngx_http_playfab_ctx_t, method),
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-    { ngx_string("playfab_auth_playfab_id"), NULL,
-      ngx_http_playfab_auth_variable,
-      offsetof(ngx_http_playfab_ctx_t, identity.master_id),
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
-
-      ngx_http_null_variable
-};
-
-
-ngx_int_t
-ngx_http_playfab_auth_add_variables(ngx_conf_t *cf)
-{
-    ngx_http_variable_t  *var, *v;
-
-    for (v = ngx_http_playfab_auth_vars; v->name.len; v++) {
-        var = ngx_http_add_variable(cf, &v->name, v->flags);
-        if (var == NULL) {
-            return NGX_ERROR;
-        }
-
-        var->get_handler = v->get_handler;
-        var->data = v->data;
-    }
-
-    return NGX_OK;
-}
 
 
 ngx_int_t
@@ -230,35 +187,4 @@ ngx_http_playfab_auth_header(ngx_http_request_t *r, const char *lowcase,
     }
 
     return found;
-}
-
-
-static ngx_int_t
-ngx_http_playfab_auth_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t               *s;
-    ngx_http_playfab_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
-
-    if (ctx == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    s = (ngx_str_t *) ((char *) ctx + data);
-
-    if (s->len == 0) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->len = s->len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = s->data;
-
-    return NGX_OK;
 }

@@ -34,6 +34,8 @@ static char *ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_playfab_request_id_header(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_playfab_party_regions(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
@@ -129,6 +131,13 @@ static ngx_command_t  ngx_http_playfab_commands[] = {
       ngx_http_set_complex_value_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_playfab_loc_conf_t, playfab_id),
+      NULL },
+
+    { ngx_string("playfab_request_id_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_request_id_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("playfab_party"),
@@ -229,7 +238,7 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_playfab_preconfiguration(ngx_conf_t *cf)
 {
-    return ngx_http_playfab_auth_add_variables(cf);
+    return ngx_http_playfab_add_variables(cf);
 }
 
 
@@ -248,7 +257,9 @@ ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_playfab_auth_handler;
 
-    if (ngx_http_playfab_problem_init(cf) != NGX_OK) {
+    if (ngx_http_playfab_problem_init(cf) != NGX_OK
+        || ngx_http_playfab_variables_init(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -335,6 +346,8 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->preflight, prev->preflight, 0);
     ngx_conf_merge_value(conf->bind_invitation, prev->bind_invitation, 0);
     ngx_conf_merge_ptr_value(conf->playfab_id, prev->playfab_id, NULL);
+    ngx_conf_merge_str_value(conf->request_id_header,
+                             prev->request_id_header, "");
 
     if (conf->auth == NGX_CONF_UNSET_UINT) {
         conf->auth = prev->auth;
@@ -774,6 +787,39 @@ ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_playfab_party_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* "off", or the request header trusted to carry the caller's id */
+
+static char *
+ngx_http_playfab_request_id_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->request_id_header.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        ngx_str_set(&plcf->request_id_header, "");
+        return NGX_CONF_OK;
+    }
+
+    plcf->request_id_header.len = value[1].len;
+    plcf->request_id_header.data = ngx_pnalloc(cf->pool, value[1].len);
+    if (plcf->request_id_header.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_strlow(plcf->request_id_header.data, value[1].data, value[1].len);
 
     return NGX_CONF_OK;
 }

@@ -58,6 +58,7 @@ typedef struct {
 
     ngx_flag_t                    bind_invitation;
     ngx_http_complex_value_t     *playfab_id;
+    ngx_str_t                     request_id_header;   /* lowercase */
 
     ngx_flag_t                    party;         /* playfab_party here */
     u_char                       *party_file;    /* where it was written */
@@ -128,6 +129,13 @@ typedef struct {
     ngx_http_playfab_call_t       call;          /* the awaited call */
     ngx_http_playfab_call_t       refresh;       /* background refresh */
 
+    /* for the log variables */
+    ngx_str_t                     party_id;
+    const char                   *token_cache;   /* HIT, MISS, ... */
+    ngx_msec_t                    upstream_time;
+    ngx_uint_t                    upstream_calls;
+    ngx_str_t                     request_id;
+
     /* error responses */
     ngx_http_playfab_problem_t    problem;
     unsigned                      problem_set:1;
@@ -154,11 +162,15 @@ ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
 
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_auth_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
     const char *challenge, const char *reason);
 ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
     const char *lowcase, size_t len, ngx_uint_t *count);
+
+/* ngx_http_playfab_variables.c */
+ngx_int_t ngx_http_playfab_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_playfab_variables_init(ngx_conf_t *cf);
+ngx_str_t *ngx_http_playfab_request_id(ngx_http_request_t *r);
 
 /* ngx_http_playfab_auth_entity.c */
 ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,
@@ -213,6 +225,8 @@ ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
 ngx_int_t ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *detail);
 ngx_int_t ngx_http_playfab_problem_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_playfab_add_header(ngx_http_request_t *r, const char *key,
+    ngx_str_t *value);
 
 /* ngx_http_playfab_log.c */
 ngx_int_t ngx_http_playfab_log_redact(ngx_conf_t *cf,

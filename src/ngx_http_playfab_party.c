@@ -37,7 +37,7 @@ ngx_int_t
 ngx_http_playfab_party_handler(ngx_http_request_t *r)
 {
     ngx_int_t                rc;
-    ngx_table_elt_t         *allow;
+    ngx_str_t                allow;
     ngx_http_playfab_ctx_t  *ctx;
 
     ctx = ngx_http_playfab_get_ctx(r);
@@ -46,17 +46,11 @@ ngx_http_playfab_party_handler(ngx_http_request_t *r)
     }
 
     if (r->method != NGX_HTTP_POST) {
-        allow = ngx_list_push(&r->headers_out.headers);
-        if (allow == NULL) {
+        ngx_str_set(&allow, "POST");
+
+        if (ngx_http_playfab_add_header(r, "Allow", &allow) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        allow->hash = 1;
-        ngx_str_set(&allow->key, "Allow");
-        ngx_str_set(&allow->value, "POST");
-#if (nginx_version >= 1023000)
-        allow->next = NULL;
-#endif
 
         return ngx_http_playfab_problem(r, NGX_HTTP_NOT_ALLOWED,
                                         "method_not_allowed",
@@ -138,7 +132,7 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
 {
     int                           rc;
     size_t                        len;
-    ngx_str_t                     body, playfab_id;
+    ngx_str_t                     body, playfab_id, *id;
     playfab_error_t               err;
     playfab_party_req_t           req;
     playfab_party_extra_t         extra;
@@ -167,6 +161,13 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
     if (playfab_id.len) {
         extra.playfab_id = (char *) playfab_id.data;
         extra.playfab_id_len = playfab_id.len;
+    }
+
+    id = ngx_http_playfab_request_id(r);
+
+    if (id) {
+        extra.request_id = (char *) id->data;
+        extra.request_id_len = id->len;
     }
 
     if (plcf->bind_invitation) {
@@ -388,6 +389,13 @@ ngx_http_playfab_party_done(ngx_http_request_t *r,
     }
 
     if (reply == PLAYFAB_REPLY_OK && playfab_party_reply(&env, &party) == 0) {
+        ctx->party_id.data = ngx_pnalloc(r->pool, party.party_id_len);
+        if (ctx->party_id.data) {
+            ctx->party_id.len = party.party_id_len;
+            ngx_memcpy(ctx->party_id.data, party.party_id,
+                       party.party_id_len);
+        }
+
         rc = ngx_http_playfab_party_send(r, &party);
         playfab_envelope_free(&env);
         return rc;
@@ -431,11 +439,11 @@ static ngx_int_t
 ngx_http_playfab_party_send(ngx_http_request_t *r,
     playfab_party_reply_t *reply)
 {
-    size_t            len;
-    ngx_int_t         rc;
-    ngx_buf_t        *b;
-    ngx_chain_t       out;
-    ngx_table_elt_t  *cc;
+    size_t        len;
+    ngx_int_t     rc;
+    ngx_str_t     v, *id;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
 
     len = playfab_party_reply_json(reply, NULL);
 
@@ -448,17 +456,17 @@ ngx_http_playfab_party_send(ngx_http_request_t *r,
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
-    cc = ngx_list_push(&r->headers_out.headers);
-    if (cc == NULL) {
+    ngx_str_set(&v, "no-store");
+
+    if (ngx_http_playfab_add_header(r, "Cache-Control", &v) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    cc->hash = 1;
-    ngx_str_set(&cc->key, "Cache-Control");
-    ngx_str_set(&cc->value, "no-store");
-#if (nginx_version >= 1023000)
-    cc->next = NULL;
-#endif
+    id = ngx_http_playfab_request_id(r);
+
+    if (id && ngx_http_playfab_add_header(r, "X-Request-Id", id) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = ngx_http_playfab_json_type;

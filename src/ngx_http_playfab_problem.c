@@ -21,8 +21,6 @@ static u_char *ngx_http_playfab_json_member(u_char *p, const char *name,
     ngx_str_t *value);
 static size_t ngx_http_playfab_json_member_len(const char *name,
     ngx_str_t *value);
-static ngx_int_t ngx_http_playfab_add_header(ngx_http_request_t *r,
-    const char *key, ngx_str_t *value);
 static const char *ngx_http_playfab_status_code(ngx_uint_t status);
 static const char *ngx_http_playfab_status_title(ngx_uint_t status);
 
@@ -126,6 +124,13 @@ ngx_http_playfab_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
+    if (ctx->request_id.len
+        && ngx_http_playfab_add_header(r, "X-Request-Id", &ctx->request_id)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     r->headers_out.content_type = ngx_http_playfab_problem_type;
     r->headers_out.content_type_len = ngx_http_playfab_problem_type.len;
     r->headers_out.content_type_lowcase = NULL;
@@ -202,7 +207,7 @@ ngx_http_playfab_problem_build(ngx_http_request_t *r,
 {
     u_char                      *p;
     size_t                       len;
-    ngx_str_t                    code, title;
+    ngx_str_t                    code, title, *id, none;
     ngx_http_playfab_problem_t  *pb;
 
     if (!ctx->problem_set || ctx->problem.status != status) {
@@ -212,6 +217,13 @@ ngx_http_playfab_problem_build(ngx_http_request_t *r,
     }
 
     pb = &ctx->problem;
+
+    ngx_str_null(&none);
+    id = ngx_http_playfab_request_id(r);
+
+    if (id == NULL) {
+        id = &none;
+    }
 
     code.data = (u_char *) pb->code;
     code.len = ngx_strlen(pb->code);
@@ -227,6 +239,7 @@ ngx_http_playfab_problem_build(ngx_http_request_t *r,
           + ngx_http_playfab_json_member_len("field", &pb->field)
           + ngx_http_playfab_json_member_len("playfab_error",
                                              &pb->playfab_error)
+          + ngx_http_playfab_json_member_len("request_id", id)
           + sizeof(",\"playfab_error_code\":") + NGX_INT_T_LEN;
 
     p = ngx_pnalloc(r->pool, len);
@@ -248,6 +261,8 @@ ngx_http_playfab_problem_build(ngx_http_request_t *r,
         p = ngx_sprintf(p, ",\"playfab_error_code\":%i",
                         pb->playfab_error_code);
     }
+
+    p = ngx_http_playfab_json_member(p, "request_id", id);
 
     *p++ = '}';
 
@@ -282,7 +297,7 @@ ngx_http_playfab_json_member_len(const char *name, ngx_str_t *value)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_playfab_add_header(ngx_http_request_t *r, const char *key,
     ngx_str_t *value)
 {

@@ -21,6 +21,8 @@ static ngx_int_t ngx_http_playfab_token_wait(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static void ngx_http_playfab_token_wait_handler(ngx_event_t *ev);
 static void ngx_http_playfab_token_wait_cleanup(void *data);
+static void ngx_http_playfab_token_cache(ngx_http_playfab_ctx_t *ctx,
+    const char *state);
 
 
 static ngx_str_t  ngx_http_playfab_token_body = ngx_string("{}");
@@ -51,11 +53,13 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     case NGX_HTTP_PLAYFAB_TOKEN_FRESH:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token cache hit");
+        ngx_http_playfab_token_cache(ctx, "HIT");
         return NGX_OK;
 
     case NGX_HTTP_PLAYFAB_TOKEN_REFRESH:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token due, background refresh");
+        ngx_http_playfab_token_cache(ctx, "REFRESH");
 
         if (ctx->refresh.active
             || ngx_http_playfab_api_call(r, &ctx->refresh,
@@ -71,6 +75,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     case NGX_HTTP_PLAYFAB_TOKEN_FETCH:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token miss, fetching");
+        ngx_http_playfab_token_cache(ctx, "MISS");
 
         if (ngx_http_playfab_api_call(r, &ctx->call,
                                       NGX_HTTP_PLAYFAB_OP_TOKEN,
@@ -84,6 +89,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         return NGX_AGAIN;
 
     case NGX_HTTP_PLAYFAB_TOKEN_WAIT:
+        ngx_http_playfab_token_cache(ctx, "WAIT");
         return ngx_http_playfab_token_wait(r, ctx);
 
     default: /* NGX_HTTP_PLAYFAB_TOKEN_ERROR */
@@ -279,6 +285,17 @@ ngx_http_playfab_token_wait_handler(ngx_event_t *ev)
     r->write_event_handler(r);
 
     ngx_http_run_posted_requests(c);
+}
+
+
+/* $playfab_token_cache: the first state a request met tells the most */
+
+static void
+ngx_http_playfab_token_cache(ngx_http_playfab_ctx_t *ctx, const char *state)
+{
+    if (ctx->token_cache == NULL) {
+        ctx->token_cache = state;
+    }
 }
 
 

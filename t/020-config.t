@@ -1506,7 +1506,7 @@ X-Verified-Player: F00DF00DF00DF00D
 [200, 200]
 --- response_body_like eval
 ['^\{"PartyId":"[0-9a-f-]{36}",',
- '"body":\{"PreferredRegions":\["EastUs"\],"NetworkConfiguration":\{[^{}]*\},"PlayFabId":"F00DF00DF00DF00D"\}']
+ '"body":\{"PreferredRegions":\["EastUs"\],"NetworkConfiguration":\{[^{}]*\},"PlayFabId":"F00DF00DF00DF00D","CustomTags":\{"RequestId":"[0-9a-f]{32}"\}\}']
 --- no_error_log
 [error]
 [alert]

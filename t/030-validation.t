@@ -50,7 +50,7 @@ sub problem_then_zero {
                . '"title":"' . $title . '","status":' . $status . ','
                . '"code":"' . $code . '",';
     return [
-        qr/\A\Q$head\E"detail":"[^"]*$detail[^"]*"$field_member\}\z/,
+        qr/\A\Q$head\E"detail":"[^"]*$detail[^"]*"$field_member,"request_id":"[0-9a-f]{32}"\}\z/,
         qr/\A0\n\z/,
     ];
 }
@@ -515,7 +515,7 @@ Content-Type: application/json
 --- response_headers eval
 problem_headers()
 --- response_body_like eval
-[qr/\A\{"type":"urn:playfab-party:error:missing_field","title":"Bad Request","status":400,"code":"missing_field","detail":"[^"]*required[^"]*","field":"NetworkConfiguration(?:\.MaxUsers)?"\}\z/,
+[qr/\A\{"type":"urn:playfab-party:error:missing_field","title":"Bad Request","status":400,"code":"missing_field","detail":"[^"]*required[^"]*","field":"NetworkConfiguration(?:\.MaxUsers)?","request_id":"[0-9a-f]{32}"\}\z/,
  qr/\A0\n\z/]
 --- no_error_log
 [error]
@@ -1613,7 +1613,7 @@ X-Client-Trace: t-1
 ["Content-Type: application/json\nCache-Control: no-store", undef, undef]
 --- response_body_like eval
 [ qr/\A\{"PartyId":"23781fa9-e01e-4b29-4f0b-dd9f37a06a1e","InvitationId":"lobby-42","SerializedNetworkDescriptor":"[A-Za-z0-9+\/]+=*"\}\z/,
-  qr/"body":\Q{"PreferredRegions":["WestUs","EastUs"],"NetworkConfiguration":{"MaxUsers":8,"MaxDevices":8,"MaxUsersPerDevice":1,"MaxDevicesPerUser":1,"MaxEndpointsPerDevice":4,"DirectPeerConnectivityOptions":"None","PartyInvitationConfiguration":{"Identifier":"lobby-42","Revocability":"Anyone","EntityKeys":[{"Id":"A1B2C3","Type":"title_player_account"},{"Id":"D4E5F6"}]}},"PartyId":"23781fa9-e01e-4b29-4f0b-dd9f37a06a1e","CustomTags":{"build":"1.2.3","mode":"ranked"}}\E,"token_index":/,
+  qr/"body":\Q{"PreferredRegions":["WestUs","EastUs"],"NetworkConfiguration":{"MaxUsers":8,"MaxDevices":8,"MaxUsersPerDevice":1,"MaxDevicesPerUser":1,"MaxEndpointsPerDevice":4,"DirectPeerConnectivityOptions":"None","PartyInvitationConfiguration":{"Identifier":"lobby-42","Revocability":"Anyone","EntityKeys":[{"Id":"A1B2C3","Type":"title_player_account"},{"Id":"D4E5F6"}]}},"PartyId":"23781fa9-e01e-4b29-4f0b-dd9f37a06a1e","CustomTags":{"build":"1.2.3","mode":"ranked",\E"RequestId":"[0-9a-f]{32}"\}\},"token_index":/,
   qr/(?m)^x-entitytoken$/ ]
 --- response_body_unlike eval
 [ undef, qr/PlayFabId/, qr/(?mi)^(?:cookie|x-client-trace|x-api-key|x-secretkey)$/ ]

@@ -29,7 +29,7 @@ sub problem_like {
     my ($code, $field, $detail) = @_;
     my $head = '{"type":"urn:playfab-party:error:' . $code . '",'
                . '"title":"Bad Request","status":400,"code":"' . $code . '",';
-    return qr/\A\Q$head\E"detail":"[^"]*$detail[^"]*","field":"\Q$field\E"\}\z/;
+    return qr/\A\Q$head\E"detail":"[^"]*$detail[^"]*","field":"\Q$field\E","request_id":"[0-9a-f]{32}"\}\z/;
 }
 
 sub problem_headers {
@@ -47,10 +47,12 @@ sub accepted_request {
 
 # What the emulator shows of an accepted request: the 200 descriptor,
 # then PlayFab's body, exactly $json (the module writes the schema's order).
+# what PlayFab received: $json, plus the request id the module adds
 sub received {
     my ($json) = @_;
+    $json =~ s/\}\z//;
     return [ qr/\A\{"PartyId":"[0-9a-f-]{36}","InvitationId":/,
-             qr/"body":\Q$json\E,"token_index":/ ];
+             qr/"body":\Q$json\E,"CustomTags":\{"RequestId":"[0-9a-f]{32}"\}\},"token_index":/ ];
 }
 
 {

@@ -1,0 +1,311 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * The module's variables, for log_format, proxy_set_header, map and
+ * limit_req_zone: who the caller is, and what happened to the request.
+ * None of them ever holds the secret key or a token.
+ */
+
+#include "ngx_http_playfab_module.h"
+
+
+#define NGX_HTTP_PLAYFAB_REQUEST_ID_MAX  128
+
+
+static ngx_int_t ngx_http_playfab_str_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_token_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_upstream_time_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_request_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static void ngx_http_playfab_variable_set(ngx_http_variable_value_t *v,
+    u_char *data, size_t len);
+static ngx_uint_t ngx_http_playfab_request_id_valid(ngx_str_t *id);
+
+
+static ngx_http_variable_t  ngx_http_playfab_vars[] = {
+
+    { ngx_string("playfab_auth_subject"), NULL,
+      ngx_http_playfab_str_variable,
+      offsetof(ngx_http_playfab_ctx_t, subject),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_auth_method"), NULL,
+      ngx_http_playfab_str_variable,
+      offsetof(ngx_http_playfab_ctx_t, method),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_auth_playfab_id"), NULL,
+      ngx_http_playfab_str_variable,
+      offsetof(ngx_http_playfab_ctx_t, identity.master_id),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_party_id"), NULL,
+      ngx_http_playfab_str_variable,
+      offsetof(ngx_http_playfab_ctx_t, party_id),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_token_cache"), NULL,
+      ngx_http_playfab_token_cache_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_upstream_time"), NULL,
+      ngx_http_playfab_upstream_time_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_error"), NULL,
+      ngx_http_playfab_error_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_request_id"), NULL,
+      ngx_http_playfab_request_id_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+static ngx_int_t  ngx_http_playfab_request_id_index = NGX_ERROR;
+static ngx_str_t  ngx_http_playfab_request_id_name = ngx_string("request_id");
+
+
+ngx_int_t
+ngx_http_playfab_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_playfab_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/* postconfiguration: nginx's $request_id is known by then */
+
+ngx_int_t
+ngx_http_playfab_variables_init(ngx_conf_t *cf)
+{
+    ngx_http_playfab_request_id_index =
+        ngx_http_get_variable_index(cf, &ngx_http_playfab_request_id_name);
+
+    return (ngx_http_playfab_request_id_index == NGX_ERROR) ? NGX_ERROR
+                                                           : NGX_OK;
+}
+
+
+/*
+ * The request's id, computed once: the configured request header when
+ * it holds a sane id ([A-Za-z0-9._:-], at most 128), else $request_id.
+ */
+
+ngx_str_t *
+ngx_http_playfab_request_id(ngx_http_request_t *r)
+{
+    ngx_uint_t                    count;
+    ngx_table_elt_t              *h;
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_variable_value_t    *vv;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    ctx = ngx_http_playfab_get_ctx(r->main);
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    if (ctx->request_id.len) {
+        return &ctx->request_id;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r->main,
+                                        ngx_http_playfab_party_module);
+
+    if (plcf->request_id_header.len) {
+        h = ngx_http_playfab_auth_header(r->main,
+                                         (char *) plcf->request_id_header.data,
+                                         plcf->request_id_header.len, &count);
+
+        if (h && count == 1 && ngx_http_playfab_request_id_valid(&h->value))
+        {
+            ctx->request_id = h->value;
+            return &ctx->request_id;
+        }
+    }
+
+    vv = ngx_http_get_indexed_variable(r->main,
+                                       ngx_http_playfab_request_id_index);
+
+    if (vv == NULL || vv->not_found) {
+        return NULL;
+    }
+
+    ctx->request_id.data = vv->data;
+    ctx->request_id.len = vv->len;
+
+    return &ctx->request_id;
+}
+
+
+static ngx_uint_t
+ngx_http_playfab_request_id_valid(ngx_str_t *id)
+{
+    u_char      c;
+    ngx_uint_t  i;
+
+    if (id->len == 0 || id->len > NGX_HTTP_PLAYFAB_REQUEST_ID_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < id->len; i++) {
+        c = id->data[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':'
+              || c == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_str_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t               *s;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    s = (ngx_str_t *) ((char *) ctx + data);
+
+    ngx_http_playfab_variable_set(v, s->data, s->len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_token_cache_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+
+    if (ctx == NULL || ctx->token_cache == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_http_playfab_variable_set(v, (u_char *) ctx->token_cache,
+                                  ngx_strlen(ctx->token_cache));
+
+    return NGX_OK;
+}
+
+
+/* seconds with milliseconds, like $upstream_response_time */
+
+static ngx_int_t
+ngx_http_playfab_upstream_time_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                  *p;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+
+    if (ctx == NULL || ctx->upstream_calls == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN + 4);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_playfab_variable_set(v, p,
+                                  ngx_sprintf(p, "%T.%03M",
+                                      (time_t) ctx->upstream_time / 1000,
+                                      ctx->upstream_time % 1000)
+                                  - p);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+
+    if (ctx == NULL || !ctx->problem_set) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_http_playfab_variable_set(v, (u_char *) ctx->problem.code,
+                                  ngx_strlen(ctx->problem.code));
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_request_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  *id;
+
+    id = ngx_http_playfab_request_id(r);
+
+    if (id == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_http_playfab_variable_set(v, id->data, id->len);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_playfab_variable_set(ngx_http_variable_value_t *v, u_char *data,
+    size_t len)
+{
+    if (len == 0) {
+        v->not_found = 1;
+        return;
+    }
+
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = data;
+}
