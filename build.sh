@@ -7,6 +7,10 @@
 #   ./build.sh test       build, then the unit tests and the Test::Nginx suite
 #   ./build.sh test asan  the same with the module built with AddressSanitizer
 #                         and UBSan (loaded into the stock nginx via LD_PRELOAD)
+#   ./build.sh fuzz [s]   build the libFuzzer harnesses of t/fuzz/ with clang
+#                         and run each for s seconds (default 60)
+#   ./build.sh deb        build, then libnginx-mod-http-playfab-party_*.deb
+#                         in build/deb/ (Debian's module package layout)
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
 #                         127.0.0.1, request one party with curl
 #
@@ -212,8 +216,13 @@ case $cmd in
             unit_tests; suite_asan
         else
             build_module; unit_tests; emulator_tests; suite
+            # installs the package for a few seconds: after the suite
+            "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
         fi ;;
+    deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
+    fuzz)      install_deps clang libclang-rt-dev
+               "$ROOT/t/fuzz/run.sh" "${2:-60}" ;;
     demo)      install_deps; build_module; demo ;;
     demo-stop) stop_demo ;;
-    *)         die "unknown command \"$cmd\" (build, test, demo, demo-stop)" ;;
+    *)         die "unknown command \"$cmd\" (build, test, fuzz, deb, demo, demo-stop)" ;;
 esac

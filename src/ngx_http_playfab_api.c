@@ -473,6 +473,8 @@ ngx_http_playfab_api_failure(ngx_http_request_t *r,
     if (call->status == 0) {
 
         if (call->rc == NGX_HTTP_GATEWAY_TIME_OUT) {
+            ngx_http_playfab_metrics_call(r, call,
+                                          NGX_HTTP_PLAYFAB_M_TIMEOUT, 0);
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "playfab: %s timed out", op);
             ngx_http_playfab_problem_fill(r, problem,
@@ -482,6 +484,8 @@ ngx_http_playfab_api_failure(ngx_http_request_t *r,
             return NGX_HTTP_GATEWAY_TIME_OUT;
         }
 
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_UNAVAILABLE,
+                                      0);
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "playfab: %s got no reply from PlayFab (%i)",
                       op, call->rc);
@@ -493,10 +497,14 @@ ngx_http_playfab_api_failure(ngx_http_request_t *r,
     }
 
     if (reply == PLAYFAB_REPLY_ERROR && call->rc == NGX_OK) {
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                      env->fault.error_code);
         return ngx_http_playfab_fault(r, call, &env->fault, problem);
     }
 
     if (call->status >= NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_UNAVAILABLE,
+                                      0);
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "playfab: %s failed with HTTP %ui and no PlayFab "
                       "error", op, call->status);
@@ -510,6 +518,8 @@ ngx_http_playfab_api_failure(ngx_http_request_t *r,
     if (call->status == NGX_HTTP_TOO_MANY_REQUESTS) {
         playfab_fault_t  fault;
 
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR, 0);
+
         ngx_memzero(&fault, sizeof(playfab_fault_t));
         fault.code = NGX_HTTP_TOO_MANY_REQUESTS;
         fault.retry_after = -1;
@@ -517,6 +527,7 @@ ngx_http_playfab_api_failure(ngx_http_request_t *r,
         return ngx_http_playfab_fault(r, call, &fault, problem);
     }
 
+    ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_BAD_REPLY, 0);
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "playfab: %s returned a malformed or oversized reply "
                   "(HTTP %ui, %uz bytes)", op, call->status, call->body.len);

@@ -91,12 +91,13 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                                      - 1, &count);
 
     if (h == NULL) {
-        return ngx_http_playfab_auth_reject(r, "ApiKey",
-                                            "no X-API-Key header");
+        return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_MISSING,
+                                            "ApiKey", "no X-API-Key header");
     }
 
     if (count > 1) {
-        return ngx_http_playfab_auth_reject(r, "ApiKey",
+        return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_MALFORMED,
+                                            "ApiKey",
                                             "more than one X-API-Key header");
     }
 
@@ -104,7 +105,8 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                                (char *) h->value.data, h->value.len);
 
     if (key == NULL) {
-        return ngx_http_playfab_auth_reject(r, "ApiKey", "unknown API key");
+        return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,
+                                            "ApiKey", "unknown API key");
     }
 
     ctx->subject.data = (u_char *) key->name;
@@ -121,10 +123,17 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
 /* 401 with the challenge in WWW-Authenticate; the reason goes to the log */
 
 ngx_int_t
-ngx_http_playfab_auth_reject(ngx_http_request_t *r, const char *challenge,
-    const char *reason)
+ngx_http_playfab_auth_reject(ngx_http_request_t *r, ngx_uint_t why,
+    const char *challenge, const char *reason)
 {
-    ngx_table_elt_t  *h;
+    ngx_table_elt_t              *h;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_AUTH,
+                                   plcf->auth * NGX_HTTP_PLAYFAB_M_REASONS
+                                   + why);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "playfab: caller not authenticated: %s", reason);

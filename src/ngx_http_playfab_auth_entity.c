@@ -102,14 +102,15 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
                                      sizeof(NGX_HTTP_PLAYFAB_ENTITY_HEADER)
                                      - 1, &count);
     if (h == NULL) {
-        return ngx_http_playfab_auth_reject(r, "Bearer",
+        return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_MISSING,
+                                            "Bearer",
                                             "no X-EntityToken header");
     }
 
     if (count > 1 || h->value.len == 0
         || h->value.len > PLAYFAB_TOKEN_MAX)
     {
-        return ngx_http_playfab_auth_reject(r,
+        return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_MALFORMED,
                    "Bearer error=\"invalid_token\", "
                    "error_description=\"malformed entity token\"",
                    "malformed X-EntityToken header");
@@ -118,6 +119,7 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
     for (i = 0; i < h->value.len; i++) {
         if (h->value.data[i] <= 0x20 || h->value.data[i] >= 0x7f) {
             return ngx_http_playfab_auth_reject(r,
+                       NGX_HTTP_PLAYFAB_R_MALFORMED,
                        "Bearer error=\"invalid_token\", "
                        "error_description=\"malformed entity token\"",
                        "malformed X-EntityToken header");
@@ -218,6 +220,8 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
 
     if (reply == PLAYFAB_REPLY_OK) {
         if (playfab_identity_reply(&env, &pid) == 0) {
+            ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_OK, 0);
+
             rc = ngx_http_playfab_entity_accept(r, ctx, &pid);
             playfab_envelope_free(&env);
             return rc;
@@ -237,6 +241,9 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
                       "playfab: ValidateEntityToken refused the title "
                       "token, retrying once with a new one");
 
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                      env.fault.error_code);
+
         (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone,
                                                  &plcf->title_id,
                                                  ctx->token_gen);
@@ -253,6 +260,8 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
         && (env.fault.error_code == 1334 || env.fault.error_code == 1335
             || env.fault.error_code == 1336 || env.fault.error_code == 1337))
     {
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                      env.fault.error_code);
         playfab_envelope_free(&env);
 
         return ngx_http_playfab_entity_refuse(r, ctx, 1,
@@ -284,6 +293,11 @@ ngx_http_playfab_entity_accept(ngx_http_request_t *r,
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "playfab: entity token of a \"%*s\", not of a "
                       "player", pid->entity_type_len, pid->entity_type);
+
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_AUTH,
+                                       NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN
+                                       * NGX_HTTP_PLAYFAB_M_REASONS
+                                       + NGX_HTTP_PLAYFAB_R_FORBIDDEN);
 
         return ngx_http_playfab_problem(r, NGX_HTTP_FORBIDDEN,
                                         "forbidden",
@@ -338,7 +352,7 @@ ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
                                               r->connection->log);
     }
 
-    return ngx_http_playfab_auth_reject(r,
+    return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,
                "Bearer error=\"invalid_token\", "
                "error_description=\"the entity token is invalid, "
                "expired or revoked\"", reason);

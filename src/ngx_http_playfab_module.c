@@ -36,6 +36,8 @@ static char *ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_playfab_request_id_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_playfab_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_playfab_party_regions(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
@@ -136,6 +138,13 @@ static ngx_command_t  ngx_http_playfab_commands[] = {
     { ngx_string("playfab_request_id_header"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_playfab_request_id_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_playfab_status,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -257,6 +266,13 @@ ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_playfab_auth_handler;
 
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_playfab_metrics_log;
+
     if (ngx_http_playfab_problem_init(cf) != NGX_OK
         || ngx_http_playfab_variables_init(cf) != NGX_OK)
     {
@@ -367,6 +383,17 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    pmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_playfab_party_module);
+
+    if (conf->status_file && pmcf->shm_zone == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "playfab: \"playfab_status\" requires \"playfab_zone\" "
+                      "in the http block in %s:%ui",
+                      conf->status_file, conf->status_line);
+        return NGX_CONF_ERROR;
+    }
+
     if (conf->auth == NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN
         && conf->auth_file != NULL
         && ngx_http_playfab_check_entity(cf, conf) != NGX_CONF_OK)
@@ -379,9 +406,6 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
      * nginx logs the client's request headers (API keys, tokens) at
      * debug level before it knows the location.
      */
-
-    pmcf = ngx_http_conf_get_module_main_conf(cf,
-                                              ngx_http_playfab_party_module);
 
     if (pmcf->shm_zone
         || (conf->auth != NGX_CONF_UNSET_UINT
@@ -787,6 +811,29 @@ ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_playfab_party_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the metrics need the zone, which may be declared after the server */
+
+static char *
+ngx_http_playfab_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (plcf->status_file) {
+        return "is duplicate";
+    }
+
+    plcf->status_file = cf->conf_file->file.name.data;
+    plcf->status_line = cf->conf_file->line;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_playfab_status_handler;
 
     return NGX_CONF_OK;
 }

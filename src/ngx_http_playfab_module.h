@@ -25,6 +25,37 @@
 #define NGX_HTTP_PLAYFAB_DIGEST_LEN         32     /* SHA-256 */
 
 
+/* metrics (ngx_http_playfab_metrics.c): what is counted, and the labels */
+#define NGX_HTTP_PLAYFAB_M_TOKEN        0
+#define NGX_HTTP_PLAYFAB_M_AUTH         1
+#define NGX_HTTP_PLAYFAB_M_IDEMPOTENCY  2
+
+#define NGX_HTTP_PLAYFAB_M_OK           0     /* PlayFab call results */
+#define NGX_HTTP_PLAYFAB_M_ERROR        1
+#define NGX_HTTP_PLAYFAB_M_TIMEOUT      2
+#define NGX_HTTP_PLAYFAB_M_UNAVAILABLE  3
+#define NGX_HTTP_PLAYFAB_M_BAD_REPLY    4
+#define NGX_HTTP_PLAYFAB_M_RESULTS      5
+
+#define NGX_HTTP_PLAYFAB_M_HIT          0     /* title token events */
+#define NGX_HTTP_PLAYFAB_M_FETCH        1
+#define NGX_HTTP_PLAYFAB_M_REFRESH      2
+#define NGX_HTTP_PLAYFAB_M_WAIT         3
+#define NGX_HTTP_PLAYFAB_M_EVENTS       4
+
+#define NGX_HTTP_PLAYFAB_M_METHODS      4     /* indexed by plcf->auth */
+
+#define NGX_HTTP_PLAYFAB_R_MISSING      0     /* auth failure reasons */
+#define NGX_HTTP_PLAYFAB_R_MALFORMED    1
+#define NGX_HTTP_PLAYFAB_R_INVALID      2
+#define NGX_HTTP_PLAYFAB_R_FORBIDDEN    3
+#define NGX_HTTP_PLAYFAB_M_REASONS      4
+
+#define NGX_HTTP_PLAYFAB_M_IDEM         5
+
+#define NGX_HTTP_PLAYFAB_METRICS_TEXT_MAX  65536
+
+
 /* the three PlayFab operations */
 typedef enum {
     NGX_HTTP_PLAYFAB_OP_TOKEN = 0,       /* GetEntityToken */
@@ -59,6 +90,9 @@ typedef struct {
     ngx_flag_t                    bind_invitation;
     ngx_http_complex_value_t     *playfab_id;
     ngx_str_t                     request_id_header;   /* lowercase */
+
+    u_char                       *status_file;   /* playfab_status here */
+    ngx_uint_t                    status_line;
 
     ngx_flag_t                    party;         /* playfab_party here */
     u_char                       *party_file;    /* where it was written */
@@ -163,7 +197,7 @@ ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
-    const char *challenge, const char *reason);
+    ngx_uint_t why, const char *challenge, const char *reason);
 ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
     const char *lowcase, size_t len, ngx_uint_t *count);
 
@@ -171,6 +205,14 @@ ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_playfab_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_playfab_variables_init(ngx_conf_t *cf);
 ngx_str_t *ngx_http_playfab_request_id(ngx_http_request_t *r);
+
+/* ngx_http_playfab_metrics.c */
+ngx_int_t ngx_http_playfab_metrics_log(ngx_http_request_t *r);
+void ngx_http_playfab_metrics_call(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, ngx_uint_t result, ngx_int_t error_code);
+void ngx_http_playfab_metrics_count(ngx_http_request_t *r, ngx_uint_t what,
+    ngx_uint_t index);
+ngx_int_t ngx_http_playfab_status_handler(ngx_http_request_t *r);
 
 /* ngx_http_playfab_auth_entity.c */
 ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,

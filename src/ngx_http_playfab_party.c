@@ -389,6 +389,8 @@ ngx_http_playfab_party_done(ngx_http_request_t *r,
     }
 
     if (reply == PLAYFAB_REPLY_OK && playfab_party_reply(&env, &party) == 0) {
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_OK, 0);
+
         ctx->party_id.data = ngx_pnalloc(r->pool, party.party_id_len);
         if (ctx->party_id.data) {
             ctx->party_id.len = party.party_id_len;
@@ -416,6 +418,9 @@ ngx_http_playfab_party_done(ngx_http_request_t *r,
                       "playfab: RequestPartyService refused the title "
                       "token (%i), retrying once with a new one",
                       env.fault.error_code);
+
+        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                      env.fault.error_code);
 
         (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone,
                                                  &plcf->title_id,

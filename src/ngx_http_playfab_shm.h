@@ -9,16 +9,38 @@
 #ifndef NGX_HTTP_PLAYFAB_SHM_H
 #define NGX_HTTP_PLAYFAB_SHM_H
 
-#include <ngx_config.h>
-#include <ngx_core.h>
+#include "ngx_http_playfab_module.h"
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  2
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  3
+
+
+/* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
+#define NGX_HTTP_PLAYFAB_M_CODES      22
+#define NGX_HTTP_PLAYFAB_M_STATUSES   16
+#define NGX_HTTP_PLAYFAB_M_ERRORS     30
+#define NGX_HTTP_PLAYFAB_M_BUCKETS    11
+#define NGX_HTTP_PLAYFAB_M_OPS        3
+
+typedef struct {
+    ngx_atomic_t   requests[NGX_HTTP_PLAYFAB_M_CODES];
+    ngx_atomic_t   statuses[NGX_HTTP_PLAYFAB_M_STATUSES];
+    ngx_atomic_t   calls[NGX_HTTP_PLAYFAB_M_OPS][NGX_HTTP_PLAYFAB_M_RESULTS];
+    ngx_atomic_t   errors[NGX_HTTP_PLAYFAB_M_OPS][NGX_HTTP_PLAYFAB_M_ERRORS];
+    ngx_atomic_t   latency[NGX_HTTP_PLAYFAB_M_OPS]
+                          [NGX_HTTP_PLAYFAB_M_BUCKETS + 1];
+    ngx_atomic_t   latency_ms[NGX_HTTP_PLAYFAB_M_OPS];
+    ngx_atomic_t   token[NGX_HTTP_PLAYFAB_M_EVENTS];
+    ngx_atomic_t   auth[NGX_HTTP_PLAYFAB_M_METHODS
+                        * NGX_HTTP_PLAYFAB_M_REASONS];
+    ngx_atomic_t   idempotency[NGX_HTTP_PLAYFAB_M_IDEM];
+} ngx_http_playfab_metrics_t;
 
 
 typedef struct {
     ngx_uint_t                    version;
+    ngx_http_playfab_metrics_t    metrics;
 
     ngx_rbtree_t                  titles;           /* title tokens */
     ngx_rbtree_node_t             titles_sentinel;

@@ -54,12 +54,16 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token cache hit");
         ngx_http_playfab_token_cache(ctx, "HIT");
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_TOKEN,
+                                       NGX_HTTP_PLAYFAB_M_HIT);
         return NGX_OK;
 
     case NGX_HTTP_PLAYFAB_TOKEN_REFRESH:
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token due, background refresh");
         ngx_http_playfab_token_cache(ctx, "REFRESH");
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_TOKEN,
+                                       NGX_HTTP_PLAYFAB_M_REFRESH);
 
         if (ctx->refresh.active
             || ngx_http_playfab_api_call(r, &ctx->refresh,
@@ -76,6 +80,8 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token miss, fetching");
         ngx_http_playfab_token_cache(ctx, "MISS");
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_TOKEN,
+                                       NGX_HTTP_PLAYFAB_M_FETCH);
 
         if (ngx_http_playfab_api_call(r, &ctx->call,
                                       NGX_HTTP_PLAYFAB_OP_TOKEN,
@@ -213,6 +219,8 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_OK, 0);
+
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: title token stored, lifetime %T s, "
                    "refresh in %T s", lifetime, expires - ahead - now);
@@ -254,6 +262,9 @@ ngx_http_playfab_token_wait(ngx_http_request_t *r,
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: title token being fetched elsewhere, "
                        "waiting");
+
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_TOKEN,
+                                       NGX_HTTP_PLAYFAB_M_WAIT);
     }
 
     if ((ngx_msec_int_t) (ngx_current_msec - ctx->wait_deadline) >= 0) {

@@ -1,0 +1,887 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ */
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "playfab_json.h"
+#include "playfab_jwt.h"
+
+
+#define PLAYFAB_JWT_NUMBER_MAX  32
+
+
+struct playfab_jwt_s {
+    cJSON               *claims;
+};
+
+typedef struct {
+    const char          *data;
+    size_t               len;
+} playfab_jwt_seg_t;
+
+/* claim text: what fits in buf, the full length, and -1 or -2 */
+typedef struct {
+    char                *buf;
+    size_t               size;
+    size_t               len;
+    long                 rc;
+} playfab_jwt_out_t;
+
+
+static int playfab_jwt_split(const char *token, size_t len,
+    playfab_jwt_seg_t *seg);
+static int playfab_jwt_decode(const playfab_jwt_seg_t *seg,
+    unsigned char *raw, size_t size, long *dec, playfab_error_t *err);
+static int playfab_jwt_header(const cJSON *header,
+    const playfab_jwt_policy_t *policy, playfab_jwt_alg_e *alg,
+    const char **kid, playfab_error_t *err);
+static int playfab_jwt_typ(const cJSON *typ);
+static int playfab_jwt_claims(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_times(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_time(const cJSON *claims, const char *name,
+    double *t, playfab_error_t *err);
+static int playfab_jwt_issuer(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, playfab_error_t *err);
+static int playfab_jwt_audience(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, playfab_error_t *err);
+static int playfab_jwt_one_of(const cJSON *item, const char *const *values,
+    size_t n);
+static int playfab_jwt_rules(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, playfab_error_t *err);
+static int playfab_jwt_matches(const cJSON *item, const char *value);
+static int playfab_jwt_equal(const cJSON *item, const char *value);
+static const cJSON *playfab_jwt_member(const cJSON *obj, const char *name,
+    size_t len);
+static void playfab_jwt_text(playfab_jwt_out_t *out, const cJSON *item);
+static void playfab_jwt_put(playfab_jwt_out_t *out, const char *s,
+    size_t len);
+static size_t playfab_jwt_number(double d, char *buf, size_t size);
+static int playfab_jwt_b64(unsigned char c);
+static int playfab_jwt_json_nul(const char *s, size_t len);
+static int playfab_jwt_json_blank(const char *s, size_t len);
+static int playfab_jwt_json_unique(const cJSON *item);
+
+
+static const char  playfab_jwt_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static const char  *playfab_jwt_segments[] = {
+    "header", "payload", "signature"
+};
+
+/* "typ" values accepted, compared case-insensitively (RFC 7515 4.1.9) */
+static const char  *playfab_jwt_types[] = {
+    "JWT", "application/jwt", "at+jwt", "application/at+jwt"
+};
+
+#define playfab_jwt_nelts(a)  (sizeof(a) / sizeof((a)[0]))
+
+
+void
+playfab_jwt_policy_init(playfab_jwt_policy_t *policy)
+{
+    memset(policy, 0, sizeof(playfab_jwt_policy_t));
+
+    policy->require_exp = 1;
+}
+
+
+playfab_jwt_t *
+playfab_jwt_verify(const playfab_jwks_t *keys,
+    const playfab_jwt_policy_t *policy, const char *token, size_t len,
+    int64_t now, playfab_error_t *err)
+{
+    int                 rc;
+    long                dec[3];
+    cJSON              *header, *claims;
+    const char         *kid;
+    playfab_jwt_t      *jwt;
+    unsigned char      *sig;
+    playfab_jwt_seg_t   seg[3];
+    playfab_jwt_alg_e   alg;
+    unsigned char       raw[PLAYFAB_JWT_TOKEN_MAX];
+
+    if (len > PLAYFAB_JWT_TOKEN_MAX) {
+        playfab_error_set(err, "too_large", "", "a token is at most %d bytes",
+                          PLAYFAB_JWT_TOKEN_MAX);
+        return NULL;
+    }
+
+    if (token == NULL || playfab_jwt_split(token, len, seg) != 0) {
+        playfab_error_set(err, "malformed", "", "a token is three segments "
+                          "joined by \".\"");
+        return NULL;
+    }
+
+    if (playfab_jwt_decode(seg, raw, sizeof(raw), dec, err) != 0) {
+        return NULL;
+    }
+
+    header = playfab_jwt_json_parse((char *) raw, (size_t) dec[0]);
+
+    if (header == NULL) {
+        playfab_error_set(err, "malformed", "header", "the header is not a "
+                          "JSON object of the accepted shape");
+        return NULL;
+    }
+
+    rc = playfab_jwt_header(header, policy, &alg, &kid, err);
+
+    if (rc == 0) {
+        sig = &raw[dec[0] + dec[1]];
+        rc = playfab_jwks_verify(keys, kid, alg, (const unsigned char *) token,
+                                 (size_t) (seg[2].data - 1 - token), sig,
+                                 (size_t) dec[2], err);
+    }
+
+    cJSON_Delete(header);
+
+    if (rc != 0) {
+        return NULL;
+    }
+
+    claims = playfab_jwt_json_parse((char *) &raw[dec[0]], (size_t) dec[1]);
+
+    if (claims == NULL) {
+        playfab_error_set(err, "malformed", "payload", "the claims are not a "
+                          "JSON object of the accepted shape");
+        return NULL;
+    }
+
+    if (playfab_jwt_claims(claims, policy, now, err) != 0) {
+        cJSON_Delete(claims);
+        return NULL;
+    }
+
+    jwt = malloc(sizeof(playfab_jwt_t));
+
+    if (jwt == NULL) {
+        cJSON_Delete(claims);
+        playfab_error_set(err, "internal", "", "out of memory");
+        return NULL;
+    }
+
+    jwt->claims = claims;
+
+    return jwt;
+}
+
+
+void
+playfab_jwt_free(playfab_jwt_t *jwt)
+{
+    if (jwt == NULL) {
+        return;
+    }
+
+    cJSON_Delete(jwt->claims);
+    free(jwt);
+}
+
+
+long
+playfab_jwt_claim(const playfab_jwt_t *jwt, const char *name,
+    size_t name_len, char *buf, size_t size)
+{
+    const cJSON        *item, *el;
+    playfab_jwt_out_t   out;
+
+    item = playfab_jwt_member(jwt->claims, name, name_len);
+
+    if (item == NULL || cJSON_IsNull(item)) {
+        return -1;
+    }
+
+    out.buf = buf;
+    out.size = buf ? size : 0;
+    out.len = 0;
+    out.rc = 0;
+
+    if (cJSON_IsArray(item)) {
+        cJSON_ArrayForEach(el, item) {
+            if (el != item->child) {
+                playfab_jwt_put(&out, ",", 1);
+            }
+
+            playfab_jwt_text(&out, el);
+        }
+
+    } else {
+        playfab_jwt_text(&out, item);
+    }
+
+    return out.rc ? out.rc : (long) out.len;
+}
+
+
+long
+playfab_jwt_base64url_decode(const char *in, size_t len, unsigned char *out,
+    size_t size)
+{
+    int           v;
+    size_t        i, n, bits;
+    unsigned int  acc;
+
+    if (len % 4 == 1 || len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0) > size) {
+        return -1;
+    }
+
+    acc = 0;
+    bits = 0;
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        v = playfab_jwt_b64((unsigned char) in[i]);
+
+        if (v < 0) {
+            return -1;
+        }
+
+        acc = (acc << 6) | (unsigned int) v;
+        bits += 6;
+
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char) (acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+
+    /* the bits of the last character that carry no byte must be zero */
+
+    if (acc != 0) {
+        return -1;
+    }
+
+    return (long) n;
+}
+
+
+cJSON *
+playfab_jwt_json_parse(const char *s, size_t len)
+{
+    cJSON       *root;
+    const char  *end;
+
+    if (s == NULL
+        || len == 0
+        || playfab_json_depth(s, len) > PLAYFAB_JSON_MAX_DEPTH
+        || playfab_jwt_json_nul(s, len))
+    {
+        return NULL;
+    }
+
+    end = NULL;
+    root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+
+    if (root == NULL) {
+        return NULL;
+    }
+
+    if (!cJSON_IsObject(root)
+        || !playfab_jwt_json_blank(end, (size_t) (s + len - end))
+        || !playfab_jwt_json_unique(root))
+    {
+        cJSON_Delete(root);
+        return NULL;
+    }
+
+    return root;
+}
+
+
+/* exactly three segments, possibly empty */
+
+static int
+playfab_jwt_split(const char *token, size_t len, playfab_jwt_seg_t *seg)
+{
+    size_t  i, n, start;
+
+    n = 0;
+    start = 0;
+
+    for (i = 0; i <= len; i++) {
+        if (i < len && token[i] != '.') {
+            continue;
+        }
+
+        if (n == 3) {
+            return -1;
+        }
+
+        seg[n].data = &token[start];
+        seg[n].len = i - start;
+        n++;
+
+        start = i + 1;
+    }
+
+    return (n == 3) ? 0 : -1;
+}
+
+
+/* all three segments, one after another into raw; dec[] their lengths */
+
+static int
+playfab_jwt_decode(const playfab_jwt_seg_t *seg, unsigned char *raw,
+    size_t size, long *dec, playfab_error_t *err)
+{
+    size_t  i, off;
+
+    off = 0;
+
+    for (i = 0; i < 3; i++) {
+        dec[i] = playfab_jwt_base64url_decode(seg[i].data, seg[i].len,
+                                              &raw[off], size - off);
+
+        if (dec[i] < 0) {
+            playfab_error_set(err, "malformed", playfab_jwt_segments[i],
+                              "the %s is not base64url",
+                              playfab_jwt_segments[i]);
+            return -1;
+        }
+
+        off += (size_t) dec[i];
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_header(const cJSON *header, const playfab_jwt_policy_t *policy,
+    playfab_jwt_alg_e *alg, const char **kid, playfab_error_t *err)
+{
+    int           a;
+    const char   *name;
+    const cJSON  *item;
+
+    item = cJSON_GetObjectItemCaseSensitive(header, "alg");
+
+    if (!cJSON_IsString(item)) {
+        playfab_error_set(err, "malformed", "alg", "the header has no "
+                          "\"alg\" string");
+        return -1;
+    }
+
+    name = item->valuestring;
+    a = playfab_jwt_alg_by_name(name, strlen(name));
+
+    if (a == -1) {
+        playfab_error_set(err, "alg_not_allowed", "alg",
+                          strcasecmp(name, "none") == 0
+                          ? "an unsecured token (alg \"none\") is never "
+                            "accepted"
+                          : "the alg is not supported");
+        return -1;
+    }
+
+    *alg = (playfab_jwt_alg_e) a;
+
+    if ((policy->algs & PLAYFAB_JWT_ALG_BIT(a)) == 0) {
+        playfab_error_set(err, "alg_not_allowed", "alg", "%s is not allowed "
+                          "here", playfab_jwt_alg_name(*alg));
+        return -1;
+    }
+
+    if (cJSON_GetObjectItemCaseSensitive(header, "crit") != NULL) {
+        playfab_error_set(err, "bad_header", "crit", "no critical header "
+                          "extension is supported");
+        return -1;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(header, "typ");
+
+    if (item != NULL && !playfab_jwt_typ(item)) {
+        playfab_error_set(err, "bad_header", "typ", "\"typ\" must be JWT or "
+                          "at+jwt");
+        return -1;
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(header, "kid");
+
+    if (item != NULL && !cJSON_IsString(item)) {
+        playfab_error_set(err, "malformed", "kid", "\"kid\" must be a "
+                          "string");
+        return -1;
+    }
+
+    *kid = item ? item->valuestring : NULL;
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_typ(const cJSON *typ)
+{
+    size_t  i;
+
+    if (!cJSON_IsString(typ)) {
+        return 0;
+    }
+
+    for (i = 0; i < playfab_jwt_nelts(playfab_jwt_types); i++) {
+        if (strcasecmp(typ->valuestring, playfab_jwt_types[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    int64_t now, playfab_error_t *err)
+{
+    if (playfab_jwt_times(claims, policy, now, err) != 0
+        || playfab_jwt_issuer(claims, policy, err) != 0
+        || playfab_jwt_audience(claims, policy, err) != 0
+        || playfab_jwt_rules(claims, policy, err) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * RFC 7519: now must be before exp, not before nbf; iat not in the
+ * future.  The leeway widens each window; fractions of seconds count.
+ */
+
+static int
+playfab_jwt_times(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    int64_t now, playfab_error_t *err)
+{
+    int     rc;
+    double  t, early, late;
+
+    early = (double) now - policy->leeway;
+    late = (double) now + policy->leeway;
+
+    rc = playfab_jwt_time(claims, "exp", &t, err);
+
+    if (rc == -1) {
+        return -1;
+    }
+
+    if (rc == 0 && policy->require_exp) {
+        playfab_error_set(err, "missing_claim", "exp", "the token has no "
+                          "expiry time");
+        return -1;
+    }
+
+    if (rc == 1 && early >= t) {
+        playfab_error_set(err, "expired", "exp", "the token expired at %.0f, "
+                          "now is %lld, leeway %us", t, (long long) now,
+                          policy->leeway);
+        return -1;
+    }
+
+    rc = playfab_jwt_time(claims, "nbf", &t, err);
+
+    if (rc == -1) {
+        return -1;
+    }
+
+    if (rc == 1 && late < t) {
+        playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
+                          "from %.0f, now is %lld, leeway %us", t,
+                          (long long) now, policy->leeway);
+        return -1;
+    }
+
+    rc = playfab_jwt_time(claims, "iat", &t, err);
+
+    if (rc == -1) {
+        return -1;
+    }
+
+    if (rc == 1 && t > late) {
+        playfab_error_set(err, "iat_in_future", "iat", "the token was issued "
+                          "at %.0f, after now %lld, leeway %us", t,
+                          (long long) now, policy->leeway);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* 1 and *t, 0 if absent, -1 and err if not a finite number */
+
+static int
+playfab_jwt_time(const cJSON *claims, const char *name, double *t,
+    playfab_error_t *err)
+{
+    const cJSON  *item;
+
+    item = cJSON_GetObjectItemCaseSensitive(claims, name);
+
+    if (item == NULL) {
+        return 0;
+    }
+
+    if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble)) {
+        playfab_error_set(err, "malformed", name, "\"%s\" must be a number",
+                          name);
+        return -1;
+    }
+
+    *t = item->valuedouble;
+
+    return 1;
+}
+
+
+static int
+playfab_jwt_issuer(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    playfab_error_t *err)
+{
+    const cJSON  *iss;
+
+    if (policy->issuer == NULL) {
+        return 0;
+    }
+
+    iss = cJSON_GetObjectItemCaseSensitive(claims, "iss");
+
+    if (!playfab_jwt_one_of(iss, &policy->issuer, 1)) {
+        playfab_error_set(err, "bad_issuer", "iss", "the token's issuer is "
+                          "not the one expected");
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_audience(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    playfab_error_t *err)
+{
+    const cJSON  *aud, *el;
+
+    if (policy->naudiences == 0) {
+        return 0;
+    }
+
+    aud = cJSON_GetObjectItemCaseSensitive(claims, "aud");
+
+    if (cJSON_IsArray(aud)) {
+        cJSON_ArrayForEach(el, aud) {
+            if (playfab_jwt_one_of(el, policy->audiences,
+                                   policy->naudiences))
+            {
+                return 0;
+            }
+        }
+
+    } else if (playfab_jwt_one_of(aud, policy->audiences,
+                                  policy->naudiences))
+    {
+        return 0;
+    }
+
+    playfab_error_set(err, "bad_audience", "aud", "no audience of the token "
+                      "is accepted here");
+    return -1;
+}
+
+
+/* item is a string equal to one of values[0..n) */
+
+static int
+playfab_jwt_one_of(const cJSON *item, const char *const *values, size_t n)
+{
+    size_t  i;
+
+    if (!cJSON_IsString(item)) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (strcmp(item->valuestring, values[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_rules(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    playfab_error_t *err)
+{
+    size_t                           i, j;
+    const cJSON                     *item;
+    const playfab_jwt_claim_rule_t  *rule;
+
+    for (i = 0; i < policy->nclaims; i++) {
+        rule = &policy->claims[i];
+        item = cJSON_GetObjectItemCaseSensitive(claims, rule->name);
+
+        if (item == NULL || cJSON_IsNull(item)) {
+            playfab_error_set(err, "missing_claim", rule->name, "a required "
+                              "claim is missing");
+            return -1;
+        }
+
+        for (j = 0; j < rule->nvalues; j++) {
+            if (playfab_jwt_matches(item, rule->values[j])) {
+                break;
+            }
+        }
+
+        if (rule->nvalues > 0 && j == rule->nvalues) {
+            playfab_error_set(err, "claim_mismatch", rule->name, "the claim "
+                              "has none of the required values");
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the claim, or an element of an array claim, equals value */
+
+static int
+playfab_jwt_matches(const cJSON *item, const char *value)
+{
+    const cJSON  *el;
+
+    if (!cJSON_IsArray(item)) {
+        return playfab_jwt_equal(item, value);
+    }
+
+    cJSON_ArrayForEach(el, item) {
+        if (playfab_jwt_equal(el, value)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* a scalar claim equal to a configured value */
+
+static int
+playfab_jwt_equal(const cJSON *item, const char *value)
+{
+    char    *end;
+    double   d;
+
+    if (cJSON_IsString(item)) {
+        return strcmp(item->valuestring, value) == 0;
+    }
+
+    if (cJSON_IsBool(item)) {
+        return strcmp(value, cJSON_IsTrue(item) ? "true" : "false") == 0;
+    }
+
+    /* a decimal number only: no blanks, hexadecimal, inf or nan */
+
+    if (!cJSON_IsNumber(item)
+        || (value[0] != '-' && (value[0] < '0' || value[0] > '9'))
+        || value[strspn(value, "0123456789+-.eE")] != '\0')
+    {
+        return 0;
+    }
+
+    d = strtod(value, &end);
+
+    return *end == '\0' && d == item->valuedouble;
+}
+
+
+static const cJSON *
+playfab_jwt_member(const cJSON *obj, const char *name, size_t len)
+{
+    const cJSON  *item;
+
+    cJSON_ArrayForEach(item, obj) {
+        if (strlen(item->string) == len && memcmp(item->string, name, len) == 0)
+        {
+            return item;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+playfab_jwt_text(playfab_jwt_out_t *out, const cJSON *item)
+{
+    char    *json;
+    size_t   n;
+    char     num[PLAYFAB_JWT_NUMBER_MAX];
+
+    if (cJSON_IsString(item)) {
+        playfab_jwt_put(out, item->valuestring, strlen(item->valuestring));
+
+    } else if (cJSON_IsNumber(item)) {
+        n = playfab_jwt_number(item->valuedouble, num, sizeof(num));
+        playfab_jwt_put(out, num, n);
+
+    } else if (cJSON_IsBool(item)) {
+        playfab_jwt_put(out, cJSON_IsTrue(item) ? "true" : "false",
+                        cJSON_IsTrue(item) ? 4 : 5);
+
+    } else {
+        json = cJSON_PrintUnformatted(item);
+
+        if (json == NULL) {
+            out->rc = -2;
+            return;
+        }
+
+        playfab_jwt_put(out, json, strlen(json));
+        cJSON_free(json);
+    }
+}
+
+
+static void
+playfab_jwt_put(playfab_jwt_out_t *out, const char *s, size_t len)
+{
+    size_t  n;
+
+    if (!playfab_json_text_valid(s, len)) {
+        if (out->rc == 0) {
+            out->rc = -1;
+        }
+
+        return;
+    }
+
+    if (out->len < out->size) {
+        n = out->size - out->len;
+        memcpy(&out->buf[out->len], s, len < n ? len : n);
+    }
+
+    out->len += len;
+}
+
+
+/* an integer when integral, else the shortest %g that reads back */
+
+static size_t
+playfab_jwt_number(double d, char *buf, size_t size)
+{
+    int  n, prec;
+
+    if (d > -1e18 && d < 1e18 && d == (double) (int64_t) d) {
+        n = snprintf(buf, size, "%" PRId64, (int64_t) d);
+        return (size_t) n;
+    }
+
+    for (prec = 15; ; prec++) {
+        n = snprintf(buf, size, "%.*g", prec, d);
+
+        if (prec == 17 || strtod(buf, NULL) == d) {
+            return (size_t) n;
+        }
+    }
+}
+
+
+static int
+playfab_jwt_b64(unsigned char c)
+{
+    const char  *p;
+
+    p = memchr(playfab_jwt_alphabet, c, 64);
+
+    return p ? (int) (p - playfab_jwt_alphabet) : -1;
+}
+
+
+/* a NUL byte, or a "\u0000" that cJSON would cut a string short at */
+
+static int
+playfab_jwt_json_nul(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] == '\0') {
+            return 1;
+        }
+
+        if (s[i] != '\\' || i + 1 == len) {
+            continue;
+        }
+
+        i++;
+
+        if (s[i] == 'u' && len - i > 4 && memcmp(&s[i + 1], "0000", 4) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_jwt_json_blank(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* no object anywhere with a name twice or too many members */
+
+static int
+playfab_jwt_json_unique(const cJSON *item)
+{
+    size_t        n;
+    const cJSON  *a, *b;
+
+    n = 0;
+
+    for (a = item->child; a != NULL; a = a->next) {
+        if (cJSON_IsObject(item)) {
+            if (++n > PLAYFAB_JWT_MEMBERS_MAX) {
+                return 0;
+            }
+
+            for (b = item->child; b != a; b = b->next) {
+                if (strcmp(a->string, b->string) == 0) {
+                    return 0;
+                }
+            }
+        }
+
+        if (!playfab_jwt_json_unique(a)) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
