@@ -5,8 +5,8 @@
  * token (X-EntityToken); PlayFab's ValidateEntityToken, called with the
  * cached title token through the same subrequest path, says whose it is.
  * Only title_player_account tokens are accepted.  A positive answer is
- * cached in the shared zone under the token's SHA-256 for a configured
- * time; negative caching is off unless configured.
+ * kept in the shared zone's records under the token's SHA-256 for a
+ * configured time; negative caching is off unless configured.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -29,6 +29,10 @@ static ngx_int_t ngx_http_playfab_entity_accept(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, playfab_identity_t *pid);
 static ngx_int_t ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, ngx_uint_t cache, const char *reason);
+static ngx_int_t ngx_http_playfab_entity_cached(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static void ngx_http_playfab_entity_cache(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, ngx_uint_t valid, time_t ttl);
 static void ngx_http_playfab_entity_found(ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_str(ngx_pool_t *pool, ngx_str_t *dst,
     const char *src, size_t len);
@@ -93,10 +97,9 @@ static ngx_int_t
 ngx_http_playfab_entity_start(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_int_t                      rc;
-    ngx_uint_t                     i, count;
-    ngx_table_elt_t               *h;
-    ngx_http_playfab_main_conf_t  *pmcf;
+    ngx_uint_t        i, count;
+    EVP_MD_CTX       *md;
+    ngx_table_elt_t  *h;
 
     h = ngx_http_playfab_auth_header(r, NGX_HTTP_PLAYFAB_ENTITY_HEADER,
                                      sizeof(NGX_HTTP_PLAYFAB_ENTITY_HEADER)
@@ -128,35 +131,128 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
 
     ctx->entity_token = h->value;
 
-    if (EVP_Digest(h->value.data, h->value.len, ctx->entity_digest, NULL,
-                   EVP_sha256(), NULL)
-        != 1)
+    /* the record key: SHA-256 of "entity-token:" and the token */
+
+    md = EVP_MD_CTX_new();
+
+    if (md == NULL
+        || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
+        || EVP_DigestUpdate(md, "entity-token:", sizeof("entity-token:") - 1)
+           != 1
+        || EVP_DigestUpdate(md, h->value.data, h->value.len) != 1
+        || EVP_DigestFinal_ex(md, ctx->entity_digest, NULL) != 1)
+    {
+        EVP_MD_CTX_free(md);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    EVP_MD_CTX_free(md);
+
+    return ngx_http_playfab_entity_cached(r, ctx);
+}
+
+
+/*
+ * A record: one byte, 1 for a valid token, 0 for a refused one; for a
+ * valid one three length bytes and the entity id, type and master id.
+ */
+
+static ngx_int_t
+ngx_http_playfab_entity_cached(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    u_char                        *p;
+    ngx_int_t                      rc;
+    ngx_str_t                      rec;
+    ngx_http_playfab_identity_t   *id;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    rc = ngx_http_playfab_store_get(pmcf->shm_zone, ctx->entity_digest,
+                                    r->pool, &rec);
+    if (rc == NGX_DECLINED) {
+        return NGX_DECLINED;
+    }
+
+    if (rc != NGX_OK || rec.len == 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rec.data[0] == 0) {
+        return ngx_http_playfab_entity_refuse(r, ctx, 0,
+                                              "entity token known invalid");
+    }
+
+    if (rec.len < 4 || rec.len != 4u + rec.data[1] + rec.data[2] + rec.data[3])
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    id = &ctx->identity;
+    p = rec.data + 4;
+
+    id->entity_id.data = p;
+    id->entity_id.len = rec.data[1];
+    p += rec.data[1];
+
+    id->entity_type.data = p;
+    id->entity_type.len = rec.data[2];
+    p += rec.data[2];
+
+    id->master_id.data = p;
+    id->master_id.len = rec.data[3];
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: entity token cache hit");
+
+    ngx_http_playfab_entity_found(ctx);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_playfab_entity_cache(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, ngx_uint_t valid, time_t ttl)
+{
+    u_char                        *p;
+    ngx_str_t                      rec;
+    ngx_http_playfab_identity_t   *id;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    id = &ctx->identity;
+
+    if (id->entity_id.len > 255 || id->entity_type.len > 255
+        || id->master_id.len > 255)
+    {
+        return;
+    }
+
+    rec.len = valid ? 4 + id->entity_id.len + id->entity_type.len
+                      + id->master_id.len
+                    : 1;
+    rec.data = ngx_pnalloc(r->pool, rec.len);
+    if (rec.data == NULL) {
+        return;
+    }
+
+    p = rec.data;
+    *p++ = (u_char) valid;
+
+    if (valid) {
+        *p++ = (u_char) id->entity_id.len;
+        *p++ = (u_char) id->entity_type.len;
+        *p++ = (u_char) id->master_id.len;
+        p = ngx_cpymem(p, id->entity_id.data, id->entity_id.len);
+        p = ngx_cpymem(p, id->entity_type.data, id->entity_type.len);
+        ngx_memcpy(p, id->master_id.data, id->master_id.len);
+    }
+
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    rc = ngx_http_playfab_idcache_lookup(pmcf->shm_zone, ctx->entity_digest,
-                                         r->pool, &ctx->identity);
-    switch (rc) {
-
-    case NGX_OK:
-        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "playfab: entity token cache hit");
-        ngx_http_playfab_entity_found(ctx);
-        return NGX_OK;
-
-    case NGX_ABORT:
-        return ngx_http_playfab_entity_refuse(r, ctx, 0,
-                                              "entity token known invalid");
-
-    case NGX_DECLINED:
-        return NGX_DECLINED;
-
-    default:
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    (void) ngx_http_playfab_store_put(pmcf->shm_zone, ctx->entity_digest,
+                                      &rec, ttl, 0, r->connection->log);
 }
 
 
@@ -282,8 +378,7 @@ static ngx_int_t
 ngx_http_playfab_entity_accept(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, playfab_identity_t *pid)
 {
-    ngx_http_playfab_loc_conf_t   *plcf;
-    ngx_http_playfab_main_conf_t  *pmcf;
+    ngx_http_playfab_loc_conf_t  *plcf;
 
     if (pid->entity_type_len != sizeof(NGX_HTTP_PLAYFAB_PLAYER_TYPE) - 1
         || ngx_strncmp(pid->entity_type, NGX_HTTP_PLAYFAB_PLAYER_TYPE,
@@ -319,14 +414,9 @@ ngx_http_playfab_entity_accept(ngx_http_request_t *r,
     }
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
     if (plcf->entity_cache) {
-        (void) ngx_http_playfab_idcache_store(pmcf->shm_zone,
-                                              ctx->entity_digest,
-                                              &ctx->identity,
-                                              plcf->entity_cache,
-                                              r->connection->log);
+        ngx_http_playfab_entity_cache(r, ctx, 1, plcf->entity_cache);
     }
 
     ngx_http_playfab_entity_found(ctx);
@@ -339,17 +429,12 @@ static ngx_int_t
 ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, ngx_uint_t cache, const char *reason)
 {
-    ngx_http_playfab_loc_conf_t   *plcf;
-    ngx_http_playfab_main_conf_t  *pmcf;
+    ngx_http_playfab_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
     if (cache && plcf->entity_negative_cache) {
-        (void) ngx_http_playfab_idcache_store(pmcf->shm_zone,
-                                              ctx->entity_digest, NULL,
-                                              plcf->entity_negative_cache,
-                                              r->connection->log);
+        ngx_http_playfab_entity_cache(r, ctx, 0, plcf->entity_negative_cache);
     }
 
     return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,

@@ -218,14 +218,14 @@ ngx_int_t ngx_http_playfab_status_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 
-/* ngx_http_playfab_idcache.c */
-void ngx_http_playfab_idcache_insert(ngx_rbtree_node_t *temp,
+/* ngx_http_playfab_store.c */
+void ngx_http_playfab_store_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
-ngx_int_t ngx_http_playfab_idcache_lookup(ngx_shm_zone_t *zone,
-    u_char *digest, ngx_pool_t *pool, ngx_http_playfab_identity_t *id);
-ngx_int_t ngx_http_playfab_idcache_store(ngx_shm_zone_t *zone,
-    u_char *digest, ngx_http_playfab_identity_t *id, time_t ttl,
-    ngx_log_t *log);
+ngx_int_t ngx_http_playfab_store_get(ngx_shm_zone_t *zone, u_char *key,
+    ngx_pool_t *pool, ngx_str_t *value);
+ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone, u_char *key,
+    ngx_str_t *value, time_t ttl, ngx_uint_t only_new, ngx_log_t *log);
+void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
 
 /* ngx_http_playfab_party.c */
 ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);

@@ -2,8 +2,8 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * The layout of the shared memory zone, for the files that keep their
- * data in it: the title token cache (ngx_http_playfab_shm.c) and the
- * player identity cache (ngx_http_playfab_idcache.c).
+ * data in it: the title token cache (ngx_http_playfab_shm.c), the
+ * records (ngx_http_playfab_store.c) and the metrics.
  */
 
 #ifndef NGX_HTTP_PLAYFAB_SHM_H
@@ -13,7 +13,7 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  3
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  4
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
@@ -45,9 +45,10 @@ typedef struct {
     ngx_rbtree_t                  titles;           /* title tokens */
     ngx_rbtree_node_t             titles_sentinel;
 
-    ngx_rbtree_t                  identities;       /* validated players */
-    ngx_rbtree_node_t             identities_sentinel;
-    ngx_queue_t                   identities_lru;   /* most recent first */
+    ngx_rbtree_t                  records;          /* identities,
+                                                       idempotency keys */
+    ngx_rbtree_node_t             records_sentinel;
+    ngx_queue_t                   records_lru;      /* most recent first */
 } ngx_http_playfab_shctx_t;
 
 
