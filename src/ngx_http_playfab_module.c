@@ -38,6 +38,8 @@ static char *ngx_http_playfab_request_id_header(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_playfab_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_playfab_idempotency(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_playfab_party_regions(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
@@ -138,6 +140,13 @@ static ngx_command_t  ngx_http_playfab_commands[] = {
     { ngx_string("playfab_request_id_header"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_playfab_request_id_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_party_idempotency"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_idempotency,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -326,6 +335,7 @@ ngx_http_playfab_create_loc_conf(ngx_conf_t *cf)
      *     conf->party_line = 0;
      */
 
+    conf->idempotency = NGX_CONF_UNSET;
     conf->entity_cache = NGX_CONF_UNSET;
     conf->entity_negative_cache = NGX_CONF_UNSET;
     conf->preflight = NGX_CONF_UNSET;
@@ -356,6 +366,7 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->token_wait, prev->token_wait, 5000);
     ngx_conf_merge_sec_value(conf->refresh_ahead, prev->refresh_ahead, 600);
     ngx_conf_merge_value(conf->party, prev->party, 0);
+    ngx_conf_merge_sec_value(conf->idempotency, prev->idempotency, 0);
     ngx_conf_merge_sec_value(conf->entity_cache, prev->entity_cache, 60);
     ngx_conf_merge_sec_value(conf->entity_negative_cache,
                              prev->entity_negative_cache, 0);
@@ -811,6 +822,45 @@ ngx_http_playfab_party(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_playfab_party_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* "off", "on" (24 hours), or how long a key's response is kept */
+
+static char *
+ngx_http_playfab_idempotency(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_playfab_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->idempotency != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->idempotency = 0;
+
+    } else if (ngx_strcmp(value[1].data, "on") == 0) {
+        plcf->idempotency = 86400;
+
+    } else {
+        plcf->idempotency = ngx_parse_time(&value[1], 1);
+
+        if (plcf->idempotency == (time_t) NGX_ERROR
+            || plcf->idempotency <= 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "playfab: invalid idempotency \"%V\", "
+                               "expected \"on\", \"off\" or a time",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
 
     return NGX_CONF_OK;
 }

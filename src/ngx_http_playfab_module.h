@@ -51,7 +51,14 @@
 #define NGX_HTTP_PLAYFAB_R_FORBIDDEN    3
 #define NGX_HTTP_PLAYFAB_M_REASONS      4
 
+#define NGX_HTTP_PLAYFAB_I_STORED       0     /* idempotency outcomes */
+#define NGX_HTTP_PLAYFAB_I_REPLAYED     1
+#define NGX_HTTP_PLAYFAB_I_WAITED       2
+#define NGX_HTTP_PLAYFAB_I_CONFLICT     3
+#define NGX_HTTP_PLAYFAB_I_MISMATCH     4
 #define NGX_HTTP_PLAYFAB_M_IDEM         5
+
+#define NGX_HTTP_UNPROCESSABLE_ENTITY   422
 
 #define NGX_HTTP_PLAYFAB_METRICS_TEXT_MAX  65536
 
@@ -83,6 +90,7 @@ typedef struct {
     ngx_uint_t                    auth_line;
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
+    time_t                        idempotency;     /* 0: off */
     time_t                        entity_cache;
     time_t                        entity_negative_cache;
     ngx_flag_t                    preflight;
@@ -155,11 +163,20 @@ typedef struct {
     /* CONTENT phase */
     ngx_uint_t                    state;
     unsigned                      retried:1;
+    unsigned                      responded:1;
     ngx_str_t                     party_body;    /* JSON for PlayFab */
     ngx_str_t                     token;         /* title token in use */
     uint64_t                      token_gen;
     ngx_event_t                   wait_event;
     ngx_msec_t                    wait_deadline;
+    unsigned                      token_waiting:1;
+
+    /* Idempotency-Key */
+    unsigned                      idem_claimed:1;
+    unsigned                      idem_waiting:1;
+    ngx_msec_t                    idem_deadline;
+    u_char                        idem_key[NGX_HTTP_PLAYFAB_DIGEST_LEN];
+    u_char                        body_digest[NGX_HTTP_PLAYFAB_DIGEST_LEN];
     ngx_http_playfab_call_t       call;          /* the awaited call */
     ngx_http_playfab_call_t       refresh;       /* background refresh */
 
@@ -229,6 +246,17 @@ void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
 
 /* ngx_http_playfab_party.c */
 ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_playfab_party_headers(ngx_http_request_t *r, size_t len);
+
+/* ngx_http_playfab_idempotency.c */
+ngx_int_t ngx_http_playfab_idem_body(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, ngx_str_t *body);
+ngx_int_t ngx_http_playfab_idem_check(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+void ngx_http_playfab_idem_done(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, u_char *response, size_t len);
+void ngx_http_playfab_idem_release(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
 
 /* ngx_http_playfab_api.c */
 ngx_int_t ngx_http_playfab_api_call(ngx_http_request_t *r,
@@ -246,6 +274,8 @@ ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_playfab_token(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 ngx_int_t ngx_http_playfab_token_fetched(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+ngx_int_t ngx_http_playfab_poll(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 void ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call);

@@ -10,7 +10,8 @@
 
 
 typedef enum {
-    NGX_HTTP_PLAYFAB_STATE_TOKEN = 0,
+    NGX_HTTP_PLAYFAB_STATE_IDEMPOTENCY = 0,
+    NGX_HTTP_PLAYFAB_STATE_TOKEN,
     NGX_HTTP_PLAYFAB_STATE_PARTY
 } ngx_http_playfab_state_e;
 
@@ -109,17 +110,18 @@ ngx_http_playfab_party_body(ngx_http_request_t *r)
 
     if (rc == NGX_OK) {
         r->write_event_handler = ngx_http_playfab_party_resume;
-        ctx->state = NGX_HTTP_PLAYFAB_STATE_TOKEN;
+        ctx->state = NGX_HTTP_PLAYFAB_STATE_IDEMPOTENCY;
 
         rc = ngx_http_playfab_party_step(r, ctx);
 
-        if (rc == NGX_AGAIN) {
+        if (rc == NGX_AGAIN && !ctx->responded) {
             return;
         }
 
         r->write_event_handler = ngx_http_request_empty_handler;
     }
 
+    ngx_http_playfab_idem_release(r, ctx);
     ngx_http_finalize_request(r, rc);
 }
 
@@ -141,6 +143,12 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
     if (ngx_http_playfab_party_read_body(r, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (plcf->idempotency
+        && ngx_http_playfab_idem_body(r, ctx, &body) != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -305,12 +313,13 @@ ngx_http_playfab_party_resume(ngx_http_request_t *r)
 
     rc = ngx_http_playfab_party_step(r, ctx);
 
-    if (rc == NGX_AGAIN) {
+    if (rc == NGX_AGAIN && !ctx->responded) {
         return;
     }
 
     r->write_event_handler = ngx_http_request_empty_handler;
 
+    ngx_http_playfab_idem_release(r, ctx);
     ngx_http_finalize_request(r, rc);
 }
 
@@ -321,9 +330,23 @@ static ngx_int_t
 ngx_http_playfab_party_step(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_int_t  rc;
+    ngx_int_t                     rc;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
     for ( ;; ) {
+
+        if (ctx->state == NGX_HTTP_PLAYFAB_STATE_IDEMPOTENCY) {
+            rc = plcf->idempotency ? ngx_http_playfab_idem_check(r, ctx)
+                                   : NGX_DECLINED;
+
+            if (rc != NGX_DECLINED) {
+                return rc;
+            }
+
+            ctx->state = NGX_HTTP_PLAYFAB_STATE_TOKEN;
+        }
 
         if (ctx->state == NGX_HTTP_PLAYFAB_STATE_TOKEN) {
 
@@ -444,11 +467,13 @@ static ngx_int_t
 ngx_http_playfab_party_send(ngx_http_request_t *r,
     playfab_party_reply_t *reply)
 {
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_str_t     v, *id;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    size_t                   len;
+    ngx_int_t                rc;
+    ngx_buf_t               *b;
+    ngx_chain_t              out;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
 
     len = playfab_party_reply_json(reply, NULL);
 
@@ -460,6 +485,32 @@ ngx_http_playfab_party_send(ngx_http_request_t *r,
     b->last += playfab_party_reply_json(reply, (char *) b->pos);
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
+
+    ngx_http_playfab_idem_done(r, ctx, b->pos, len);
+
+    rc = ngx_http_playfab_party_headers(r, len);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* 200 application/json, never cached, with the request id */
+
+ngx_int_t
+ngx_http_playfab_party_headers(ngx_http_request_t *r, size_t len)
+{
+    ngx_str_t                v, *id;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+    ctx->responded = 1;
 
     ngx_str_set(&v, "no-store");
 
@@ -478,14 +529,5 @@ ngx_http_playfab_party_send(ngx_http_request_t *r,
     r->headers_out.content_type_len = ngx_http_playfab_json_type.len;
     r->headers_out.content_length_n = len;
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_send_header(r);
 }

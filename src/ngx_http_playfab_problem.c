@@ -372,6 +372,8 @@ ngx_http_playfab_status_title(ngx_uint_t status)
         return "Request Timeout";
     case NGX_HTTP_CONFLICT:
         return "Conflict";
+    case NGX_HTTP_UNPROCESSABLE_ENTITY:
+        return "Unprocessable Content";
     case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
         return "Content Too Large";
     case NGX_HTTP_UNSUPPORTED_MEDIA_TYPE:

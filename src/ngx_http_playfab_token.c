@@ -240,23 +240,12 @@ static ngx_int_t
 ngx_http_playfab_token_wait(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_pool_cleanup_t           *cln;
     ngx_http_playfab_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
-    if (ctx->wait_event.handler == NULL) {
-        cln = ngx_pool_cleanup_add(r->pool, 0);
-        if (cln == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        cln->handler = ngx_http_playfab_token_wait_cleanup;
-        cln->data = ctx;
-
-        ctx->wait_event.handler = ngx_http_playfab_token_wait_handler;
-        ctx->wait_event.data = r;
-        ctx->wait_event.log = r->connection->log;
+    if (!ctx->token_waiting) {
+        ctx->token_waiting = 1;
         ctx->wait_deadline = ngx_current_msec + plcf->token_wait;
 
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -276,6 +265,35 @@ ngx_http_playfab_token_wait(ngx_http_request_t *r,
                                         "token_wait_timeout",
                                         "the PlayFab title token could not "
                                         "be obtained in time");
+    }
+
+    return ngx_http_playfab_poll(r, ctx);
+}
+
+
+/*
+ * Looks again in a moment: r->write_event_handler runs when the timer
+ * fires.  Other workers' progress is only visible in the shared zone,
+ * so a waiting request polls it.
+ */
+
+ngx_int_t
+ngx_http_playfab_poll(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    if (ctx->wait_event.handler == NULL) {
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        cln->handler = ngx_http_playfab_token_wait_cleanup;
+        cln->data = ctx;
+
+        ctx->wait_event.handler = ngx_http_playfab_token_wait_handler;
+        ctx->wait_event.data = r;
+        ctx->wait_event.log = r->connection->log;
     }
 
     ngx_add_timer(&ctx->wait_event, NGX_HTTP_PLAYFAB_WAIT_POLL);

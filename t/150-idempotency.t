@@ -1,0 +1,218 @@
+# Idempotency-Key: a retried party request gets the same descriptor back,
+# without a second allocation at PlayFab.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+$ENV{TEST_NGINX_FANOUT_PORT} ||= 1990;
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: the same key and body replays the first response, PlayFab called once
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["!Idempotent-Replayed", "Idempotent-Replayed: true", ""]
+--- response_body_like eval
+[qr/\A\{"PartyId":"([0-9a-f-]{36})"/, qr/\A\{"PartyId":"[0-9a-f-]{36}"/, qr/\A1\n\z/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 2: the same key with another body is 422, PlayFab not called again
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "POST /v1/party\n" . party_body('NetworkConfiguration.MaxUsers' => 4),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: k-3
+--- error_code eval
+[200, 422, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/"code":"idempotency_mismatch"/, qr/\A1\n\z/]
+
+
+
+=== TEST 3: different keys are different parties
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+    location = /a {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/v1/party;
+        proxy_set_header Idempotency-Key k-a;
+    }
+    location = /b {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/v1/party;
+        proxy_set_header Idempotency-Key k-b;
+    }
+--- request eval
+["POST /a\n" . party_body(), "POST /b\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/PartyId/, qr/\A2\n\z/]
+
+
+
+=== TEST 4: a failed request releases the key: the retry reaches PlayFab
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"times": 1, "status": 503}}}
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: k-5
+--- error_code eval
+[503, 200, 200]
+--- response_body_like eval
+[qr/playfab_unavailable/, qr/PartyId/, qr/\A2\n\z/]
+
+
+
+=== TEST 5: a retry while the first is in flight waits for its answer
+The mirror sends the same request again while PlayFab holds the first
+for 500 ms: both get the party, PlayFab allocates once.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT;
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party_idempotency on;
+            playfab_party;
+        }
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- config
+    location = /fanout {
+        mirror /m;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+    location = /m {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"delay_ms": 500}}}
+--- request eval
+["POST /fanout\n" . party_body(), "GET /emu/sleep?ms=300",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: k-6
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/ok/, qr/\A1\n\z/]
+--- error_log
+playfab: Idempotency-Key in flight, waiting
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a malformed key is refused
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: ""
+--- error_code: 400
+--- response_body_like: "field":"Idempotency-Key"
+
+
+
+=== TEST 7: without the directive the header is ignored
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: k-8
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/PartyId/, qr/\A2\n\z/]
+
+
+
+=== TEST 8: keys are per caller: another API key does not see the record
+--- user_files eval
+">>> keys\n" . api_key_line('a', 'ka') . api_key_line('b', 'kb')
+--- config
+    location = /v1/party {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+    location = /as-b {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/v1/party;
+        proxy_set_header X-API-Key kb;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /as-b\n" . party_body(),
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+X-API-Key: ka
+Idempotency-Key: k-9
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["!Idempotent-Replayed", "!Idempotent-Replayed", ""]
+--- response_body_like eval
+[qr/PartyId/, qr/PartyId/, qr/\A2\n\z/]
