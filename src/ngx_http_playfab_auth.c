@@ -49,6 +49,9 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
     if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY) {
         rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
 
+    } else if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT) {
+        rc = ngx_http_playfab_auth_jwt(r, ctx);
+
     } else {
         rc = ngx_http_playfab_auth_entity(r, ctx);
 
@@ -126,7 +129,6 @@ ngx_int_t
 ngx_http_playfab_auth_reject(ngx_http_request_t *r, ngx_uint_t why,
     const char *challenge, const char *reason)
 {
-    ngx_table_elt_t              *h;
     ngx_http_playfab_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
@@ -138,9 +140,24 @@ ngx_http_playfab_auth_reject(ngx_http_request_t *r, ngx_uint_t why,
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "playfab: caller not authenticated: %s", reason);
 
+    if (ngx_http_playfab_add_www_authenticate(r, challenge) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_playfab_problem(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
+                                    reason);
+}
+
+
+ngx_int_t
+ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
+    const char *challenge)
+{
+    ngx_table_elt_t  *h;
+
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     h->hash = 1;
@@ -153,8 +170,7 @@ ngx_http_playfab_auth_reject(ngx_http_request_t *r, ngx_uint_t why,
 
     r->headers_out.www_authenticate = h;
 
-    return ngx_http_playfab_problem(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
-                                    reason);
+    return NGX_OK;
 }
 
 

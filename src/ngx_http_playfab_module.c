@@ -46,8 +46,6 @@ static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static playfab_party_policy_t *ngx_http_playfab_policy(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *plcf);
-static ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
-    ngx_str_t *out, ngx_uint_t *private);
 
 
 static ngx_command_t  ngx_http_playfab_commands[] = {
@@ -98,6 +96,55 @@ static ngx_command_t  ngx_http_playfab_commands[] = {
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF
                         |NGX_CONF_TAKE12,
       ngx_http_playfab_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE23,
+      ngx_http_playfab_jwt_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_playfab_jwt_algorithms,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_leeway"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_jwt_setting,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_jwt_setting,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      1,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_playfab_jwt_audience,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_require"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_playfab_jwt_require,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("playfab_auth_jwt_token"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_jwt_token_source,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -256,6 +303,10 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_playfab_preconfiguration(ngx_conf_t *cf)
 {
+    if (ngx_http_playfab_jwt_add_variables(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_playfab_add_variables(cf);
 }
 
@@ -330,6 +381,7 @@ ngx_http_playfab_create_loc_conf(ngx_conf_t *cf)
      *     conf->api_location = { 0, NULL };
      *     conf->policy = NULL;
      *     conf->api_keys = NULL;
+     *     conf->jwt = NULL;
      *     conf->napi_keys = 0;
      *     conf->party_file = NULL;
      *     conf->party_line = 0;
@@ -386,6 +438,18 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->policy == NULL) {
         conf->policy = prev->policy;
+    }
+
+    /* the JWT settings are inherited as a group, like the policy */
+
+    if (conf->jwt == NULL) {
+        conf->jwt = prev->jwt;
+    }
+
+    if (conf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT
+        && ngx_http_playfab_jwt_check(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
     if (conf->party) {
@@ -757,10 +821,15 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_OK;
     }
 
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "jwt") == 0) {
+        plcf->auth = NGX_HTTP_PLAYFAB_AUTH_JWT;
+        return NGX_CONF_OK;
+    }
+
     if (cf->args->nelts != 3 || ngx_strcmp(value[1].data, "api_key") != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "playfab: invalid auth \"%V\", expected \"off\", "
-                           "\"api_key FILE\" or \"entity_token\"",
+                           "\"api_key FILE\", \"jwt\" or \"entity_token\"",
                            &value[1]);
         return NGX_CONF_ERROR;
     }
@@ -1018,7 +1087,9 @@ ngx_http_playfab_policy(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
 }
 
 
-static ngx_int_t
+/* a configuration file (secret, keys) in the configuration pool */
+
+ngx_int_t
 ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *out,
     ngx_uint_t *private)
 {

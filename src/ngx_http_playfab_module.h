@@ -15,11 +15,13 @@
 #include "playfab_schema.h"
 #include "playfab_apikey.h"
 #include "playfab_reply.h"
+#include "playfab_jwt.h"
 
 
 #define NGX_HTTP_PLAYFAB_AUTH_OFF           0
 #define NGX_HTTP_PLAYFAB_AUTH_API_KEY       1
 #define NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN  2
+#define NGX_HTTP_PLAYFAB_AUTH_JWT           3
 
 #define NGX_HTTP_PLAYFAB_TITLE_MAX          32
 #define NGX_HTTP_PLAYFAB_DIGEST_LEN         32     /* SHA-256 */
@@ -77,6 +79,9 @@ typedef struct {
 } ngx_http_playfab_main_conf_t;
 
 
+typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
+
+
 typedef struct {
     ngx_str_t                     title_id;
     ngx_str_t                     secret;
@@ -90,6 +95,7 @@ typedef struct {
     ngx_uint_t                    auth_line;
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
+    ngx_http_playfab_jwt_conf_t  *jwt;           /* NULL: none set here */
     time_t                        idempotency;     /* 0: off */
     time_t                        entity_cache;
     time_t                        entity_negative_cache;
@@ -157,6 +163,9 @@ typedef struct {
     ngx_str_t                     subject;
     ngx_str_t                     method;
     ngx_http_playfab_identity_t   identity;
+    unsigned                      jwt_done:1;
+    ngx_int_t                     jwt_rc;
+    playfab_jwt_t                *jwt;
     ngx_str_t                     entity_token;    /* the player's */
     u_char                        entity_digest[NGX_HTTP_PLAYFAB_DIGEST_LEN];
 
@@ -210,11 +219,15 @@ extern ngx_module_t  ngx_http_playfab_party_module;
 
 /* ngx_http_playfab_module.c */
 ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
+ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *out, ngx_uint_t *private);
 
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
     ngx_uint_t why, const char *challenge, const char *reason);
+ngx_int_t ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
+    const char *challenge);
 ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
     const char *lowcase, size_t len, ngx_uint_t *count);
 
@@ -230,6 +243,25 @@ void ngx_http_playfab_metrics_call(ngx_http_request_t *r,
 void ngx_http_playfab_metrics_count(ngx_http_request_t *r, ngx_uint_t what,
     ngx_uint_t index);
 ngx_int_t ngx_http_playfab_status_handler(ngx_http_request_t *r);
+
+/* ngx_http_playfab_auth_jwt.c */
+ngx_int_t ngx_http_playfab_auth_jwt(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+ngx_int_t ngx_http_playfab_jwt_add_variables(ngx_conf_t *cf);
+char *ngx_http_playfab_jwt_check(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *plcf);
+char *ngx_http_playfab_jwt_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_playfab_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_playfab_jwt_setting(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_playfab_jwt_audience(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* ngx_http_playfab_auth_entity.c */
 ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,

@@ -808,7 +808,9 @@ playfab_jwk_parse(const cJSON *jwk, playfab_jwk_t *key, const char **kid,
 
     key->alg = alg;
 
-    if (alg != -1 && playfab_jwk_algs[alg].type != key->type) {
+    /* the key's type, and for HMAC a secret as long as the hash */
+
+    if (alg != -1 && !playfab_jwk_usable(key, alg)) {
         return playfab_jwk_fail(err, errlen, "\"alg\" %s does not fit the "
                                 "key", name);
     }

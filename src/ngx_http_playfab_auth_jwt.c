@@ -1,0 +1,686 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * "playfab_auth jwt": the caller's JSON Web Token, verified with the keys
+ * and the policy of the location (src/playfab_jwt.c does the work).  Keys
+ * are loaded at configuration time, so a reload picks up rotated ones.
+ * The token is verified once per request, lazily: $playfab_jwt_claim_*
+ * used by limit_req (PREACCESS) verifies it before the ACCESS phase does.
+ */
+
+#include "ngx_http_playfab_module.h"
+#include "playfab_jwt.h"
+
+
+#define NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX  1024
+
+
+struct ngx_http_playfab_jwt_conf_s {
+    playfab_jwks_t               *keys;
+    ngx_array_t                  *audiences;     /* of char * */
+    ngx_array_t                  *claims;        /* of claim rules */
+    ngx_http_complex_value_t     *token;         /* NULL: Bearer */
+    playfab_jwt_policy_t          policy;
+    unsigned                      algs_set:1;
+    unsigned                      leeway_set:1;
+};
+
+
+static void ngx_http_playfab_jwt_cleanup(void *data);
+static void ngx_http_playfab_jwt_free(void *data);
+static ngx_int_t ngx_http_playfab_jwt_token(ngx_http_request_t *r,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token);
+static ngx_int_t ngx_http_playfab_jwt_reject(ngx_http_request_t *r,
+    playfab_error_t *err);
+static ngx_int_t ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static char *ngx_http_playfab_jwt_key_load(ngx_conf_t *cf,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *kind, ngx_str_t *path,
+    ngx_str_t *kid);
+
+
+static ngx_str_t  ngx_http_playfab_jwt_claim_prefix =
+    ngx_string("playfab_jwt_claim_");
+
+
+/*
+ * The verification, once per request: NGX_OK with ctx->jwt set, or an
+ * HTTP status with the problem set.  The ACCESS handler and the claim
+ * variables both call it.
+ */
+
+ngx_int_t
+ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+{
+    long                          n;
+    ngx_str_t                     token;
+    ngx_int_t                     rc;
+    playfab_jwt_t                *jwt;
+    playfab_error_t               err;
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    if (ctx->jwt_done) {
+        return ctx->jwt_rc;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    jcf = plcf->jwt;
+
+    ctx->jwt_done = 1;
+
+    rc = ngx_http_playfab_jwt_token(r, jcf, &token);
+
+    if (rc == NGX_DECLINED) {
+        ctx->jwt_rc = ngx_http_playfab_auth_reject(r,
+                          NGX_HTTP_PLAYFAB_R_MISSING, "Bearer",
+                          "no bearer token");
+        return ctx->jwt_rc;
+    }
+
+    if (rc != NGX_OK) {
+        ctx->jwt_rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return ctx->jwt_rc;
+    }
+
+    jwt = playfab_jwt_verify(jcf->keys, &jcf->policy, (char *) token.data,
+                             token.len, (int64_t) ngx_time(), &err);
+
+    if (jwt == NULL) {
+        ctx->jwt_rc = ngx_http_playfab_jwt_reject(r, &err);
+        return ctx->jwt_rc;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        playfab_jwt_free(jwt);
+        ctx->jwt_rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return ctx->jwt_rc;
+    }
+
+    cln->handler = ngx_http_playfab_jwt_free;
+    cln->data = jwt;
+    ctx->jwt = jwt;
+
+    /* "sub" names the caller */
+
+    n = playfab_jwt_claim(jwt, "sub", 3, NULL, 0);
+
+    if (n > 0 && n <= NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX) {
+        ctx->subject.data = ngx_pnalloc(r->pool, n);
+        if (ctx->subject.data) {
+            ctx->subject.len = playfab_jwt_claim(jwt, "sub", 3,
+                                                 (char *) ctx->subject.data,
+                                                 n);
+        }
+    }
+
+    ngx_str_set(&ctx->method, "jwt");
+    ctx->jwt_rc = NGX_OK;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: JWT of \"%V\" accepted", &ctx->subject);
+
+    return NGX_OK;
+}
+
+
+/* Authorization: Bearer, unless the location names another source */
+
+static ngx_int_t
+ngx_http_playfab_jwt_token(ngx_http_request_t *r,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token)
+{
+    ngx_str_t         *auth;
+    ngx_uint_t         count;
+    ngx_table_elt_t   *h;
+
+    if (jcf->token) {
+        if (ngx_http_complex_value(r, jcf->token, token) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        return token->len ? NGX_OK : NGX_DECLINED;
+    }
+
+    h = ngx_http_playfab_auth_header(r, "authorization",
+                                     sizeof("authorization") - 1, &count);
+    if (h == NULL || count != 1) {
+        return NGX_DECLINED;
+    }
+
+    auth = &h->value;
+
+    if (auth->len <= sizeof("Bearer ") - 1
+        || ngx_strncasecmp(auth->data, (u_char *) "Bearer ",
+                           sizeof("Bearer ") - 1)
+           != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    token->data = auth->data + sizeof("Bearer ") - 1;
+    token->len = auth->len - (sizeof("Bearer ") - 1);
+
+    while (token->len && token->data[0] == ' ') {
+        token->data++;
+        token->len--;
+    }
+
+    return token->len ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
+ * A bad token is 401 invalid_token; a good token that the location's
+ * required claims refuse is 403 insufficient_scope; an internal failure
+ * is 500.  The reason goes to the log at info level, never the token.
+ */
+
+static ngx_int_t
+ngx_http_playfab_jwt_reject(ngx_http_request_t *r, playfab_error_t *err)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_uint_t   forbidden;
+
+    if (ngx_strcmp(err->code, "internal") == 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "playfab: JWT verification failed: %s", err->rule);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    forbidden = ngx_strcmp(err->code, "claim_mismatch") == 0
+                || ngx_strcmp(err->code, "missing_claim") == 0;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "playfab: JWT refused: %s \"%s\": %s",
+                  err->code, err->field, err->rule);
+
+    len = sizeof("Bearer error=\"insufficient_scope\", "
+                 "error_description=\"\"") + ngx_strlen(err->code);
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_sprintf(p, "Bearer error=\"%s\", error_description=\"%s\"%Z",
+                forbidden ? "insufficient_scope" : "invalid_token",
+                err->code);
+
+    if (!forbidden) {
+        return ngx_http_playfab_auth_reject(r,
+                   ngx_strcmp(err->code, "malformed") == 0
+                   || ngx_strcmp(err->code, "too_large") == 0
+                   ? NGX_HTTP_PLAYFAB_R_MALFORMED : NGX_HTTP_PLAYFAB_R_INVALID,
+                   (char *) p, err->code);
+    }
+
+    ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_AUTH,
+                                   NGX_HTTP_PLAYFAB_AUTH_JWT
+                                   * NGX_HTTP_PLAYFAB_M_REASONS
+                                   + NGX_HTTP_PLAYFAB_R_FORBIDDEN);
+
+    if (ngx_http_playfab_add_www_authenticate(r, (char *) p) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_playfab_problem(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                    "the token's claims do not allow this");
+}
+
+
+/* $playfab_jwt_claim_NAME: verifies the token first if nobody did */
+
+ngx_int_t
+ngx_http_playfab_jwt_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var;
+
+    var = ngx_http_add_variable(cf, &ngx_http_playfab_jwt_claim_prefix,
+                                NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_http_playfab_jwt_claim_variable;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t                    *name = (ngx_str_t *) data;
+
+    long                          n;
+    u_char                       *p;
+    ngx_str_t                     claim;
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    v->not_found = 1;
+
+    plcf = ngx_http_get_module_loc_conf(r->main,
+                                        ngx_http_playfab_party_module);
+
+    if (plcf->auth != NGX_HTTP_PLAYFAB_AUTH_JWT) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_playfab_get_ctx(r->main);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_playfab_auth_jwt(r->main, ctx) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    claim.data = name->data + ngx_http_playfab_jwt_claim_prefix.len;
+    claim.len = name->len - ngx_http_playfab_jwt_claim_prefix.len;
+
+    n = playfab_jwt_claim(ctx->jwt, (char *) claim.data, claim.len, NULL, 0);
+
+    if (n <= 0 || n > NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX) {
+        return (n == -2) ? NGX_ERROR : NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, n);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = playfab_jwt_claim(ctx->jwt, (char *) claim.data, claim.len,
+                               (char *) p, n);
+    v->data = p;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* configuration: the location's JWT settings, created on first use */
+
+static ngx_http_playfab_jwt_conf_t *
+ngx_http_playfab_jwt_conf(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
+{
+    ngx_pool_cleanup_t           *cln;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    if (plcf->jwt) {
+        return plcf->jwt;
+    }
+
+    jcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_playfab_jwt_conf_t));
+    if (jcf == NULL) {
+        return NULL;
+    }
+
+    jcf->keys = playfab_jwks_create();
+    if (jcf->keys == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        playfab_jwks_free(jcf->keys);
+        return NULL;
+    }
+
+    cln->handler = ngx_http_playfab_jwt_cleanup;
+    cln->data = jcf;
+
+    playfab_jwt_policy_init(&jcf->policy);
+
+    plcf->jwt = jcf;
+
+    return jcf;
+}
+
+
+/* merge time: the policy points into the arrays, now complete */
+
+char *
+ngx_http_playfab_jwt_check(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
+{
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = plcf->jwt;
+
+    if (jcf == NULL || playfab_jwks_count(jcf->keys) == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "playfab: \"playfab_auth jwt\" requires "
+                      "\"playfab_auth_jwt_key\" in %s:%ui",
+                      plcf->auth_file, plcf->auth_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!jcf->algs_set) {
+        jcf->policy.algs = playfab_jwks_algs(jcf->keys);
+    }
+
+    if (jcf->audiences) {
+        jcf->policy.audiences = jcf->audiences->elts;
+        jcf->policy.naudiences = jcf->audiences->nelts;
+    }
+
+    if (jcf->claims) {
+        jcf->policy.claims = jcf->claims->elts;
+        jcf->policy.nclaims = jcf->claims->nelts;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_playfab_jwt_cleanup(void *data)
+{
+    ngx_http_playfab_jwt_conf_t  *jcf = data;
+
+    playfab_jwks_free(jcf->keys);
+}
+
+
+static void
+ngx_http_playfab_jwt_free(void *data)
+{
+    playfab_jwt_free(data);
+}
+
+
+/* playfab_auth_jwt_key pem|jwks|secret FILE [KID]; */
+
+char *
+ngx_http_playfab_jwt_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t                    *value, none;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+    ngx_str_null(&none);
+
+    return ngx_http_playfab_jwt_key_load(cf, jcf, &value[1], &value[2],
+                                         cf->args->nelts == 4 ? &value[3]
+                                                              : &none);
+}
+
+
+static char *
+ngx_http_playfab_jwt_key_load(ngx_conf_t *cf,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *kind, ngx_str_t *path,
+    ngx_str_t *kid)
+{
+    int          rc;
+    char         err[160];
+    ngx_str_t    text;
+    ngx_uint_t   private;
+
+    if (ngx_http_playfab_read_file(cf, path, &text, &private) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_strcmp(kind->data, "pem") == 0) {
+        rc = playfab_jwks_add_pem(jcf->keys, (char *) text.data, text.len,
+                                  kid->len ? (char *) kid->data : NULL,
+                                  err, sizeof(err));
+
+    } else if (ngx_strcmp(kind->data, "jwks") == 0 && kid->len == 0) {
+        rc = (playfab_jwks_add_json(jcf->keys, (char *) text.data, text.len,
+                                    err, sizeof(err))
+              < 0) ? -1 : 0;
+
+    } else if (ngx_strcmp(kind->data, "secret") == 0) {
+        if (!private) {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "playfab: JWT secret file \"%V\" can be read "
+                               "by group or others, chmod 600 it", path);
+        }
+
+        rc = playfab_jwks_add_secret(jcf->keys, (char *) text.data, text.len,
+                                     kid->len ? (char *) kid->data : NULL,
+                                     err, sizeof(err));
+
+        ngx_explicit_memzero(text.data, text.len);
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: invalid key \"%V\", expected "
+                           "\"pem FILE [KID]\", \"jwks FILE\" or "
+                           "\"secret FILE [KID]\"", kind);
+        return NGX_CONF_ERROR;
+    }
+
+    if (rc != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: JWT key file \"%V\": %s", path, err);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_algorithms ALG ...; */
+
+char *
+ngx_http_playfab_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    int                           alg;
+    ngx_str_t                    *value;
+    ngx_uint_t                    i;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jcf->algs_set) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    jcf->policy.algs = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        alg = playfab_jwt_alg_by_name((char *) value[i].data, value[i].len);
+
+        if (alg < 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "playfab: unknown JWT algorithm \"%V\" "
+                               "(\"none\" is never allowed)", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        jcf->policy.algs |= PLAYFAB_JWT_ALG_BIT(alg);
+    }
+
+    jcf->algs_set = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_leeway TIME; playfab_auth_jwt_issuer ISS; */
+
+char *
+ngx_http_playfab_jwt_setting(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    time_t                        t;
+    ngx_str_t                    *value;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    if (cmd->offset == 0) {                        /* leeway */
+        if (jcf->leeway_set) {
+            return "is duplicate";
+        }
+
+        t = ngx_parse_time(&value[1], 1);
+
+        if (t == (time_t) NGX_ERROR || t > 3600) {
+            return "is invalid: expected a time up to 1h";
+        }
+
+        jcf->policy.leeway = (unsigned) t;
+        jcf->leeway_set = 1;
+
+        return NGX_CONF_OK;
+    }
+
+    if (jcf->policy.issuer) {                      /* issuer */
+        return "is duplicate";
+    }
+
+    jcf->policy.issuer = (char *) value[1].data;
+
+    return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_audience AUD ...; */
+
+char *
+ngx_http_playfab_jwt_audience(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                        **aud;
+    ngx_str_t                    *value;
+    ngx_uint_t                    i;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jcf->audiences) {
+        return "is duplicate";
+    }
+
+    jcf->audiences = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                      sizeof(char *));
+    if (jcf->audiences == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        aud = ngx_array_push(jcf->audiences);
+        if (aud == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *aud = (char *) value[i].data;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_require CLAIM [VALUE ...]; all of them must hold */
+
+char *
+ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                        **values;
+    ngx_str_t                    *value;
+    ngx_uint_t                    i;
+    playfab_jwt_claim_rule_t     *rule;
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jcf->claims == NULL) {
+        jcf->claims = ngx_array_create(cf->pool, 4,
+                                       sizeof(playfab_jwt_claim_rule_t));
+        if (jcf->claims == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    rule = ngx_array_push(jcf->claims);
+    if (rule == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    values = ngx_palloc(cf->pool, cf->args->nelts * sizeof(char *));
+    if (values == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        values[i - 2] = (char *) value[i].data;
+    }
+
+    rule->name = (char *) value[1].data;
+    rule->values = (const char *const *) values;
+    rule->nvalues = cf->args->nelts - 2;
+
+    return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_token $variable; */
+
+char *
+ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_str_t                         *value;
+    ngx_http_playfab_jwt_conf_t       *jcf;
+    ngx_http_compile_complex_value_t   ccv;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jcf->token) {
+        return "is duplicate";
+    }
+
+    jcf->token = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (jcf->token == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &value[1];
+    ccv.complex_value = jcf->token;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
