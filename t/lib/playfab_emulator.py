@@ -20,10 +20,13 @@ player tokens and inspect what the module sent:
   GET  /_emu/sleep?ms=N          -> "ok\\n" after N ms
   POST /_emu/revoke              -> "ok\\n", every title token so far revoked
   POST /_emu/expire              -> "ok\\n", every title token so far expired
-  GET  /_emu/stats               -> {"GetEntityToken": N, ..., "tokens_issued"}
-  GET  /_emu/signal?pid=N&sig=S[&master=1][&wait_ms=N]
+  GET  /_emu/stats               -> {"GetEntityToken": N, ..., "tokens_issued",
+                                     "parties_allocated"}
+  GET  /_emu/random_faults       -> {"total": N, "injected": {OP: {KIND: N}}}
+  GET  /_emu/signal?pid=N&sig=S[&master=1][&delay_ms=N][&wait_ms=N]
                                  -> "ok\n" once nginx process N (or its
-                                    master) got signal S (HUP, KILL, ...)
+                                    master) got signal S (HUP, KILL, ...),
+                                    delay_ms after the request came in
 
 OP is GetEntityToken, RequestPartyService or ValidateEntityToken.  The
 control endpoints accept any method.  The reset body is described in the
@@ -44,6 +47,7 @@ import email.utils
 import gzip
 import json
 import os
+import random
 import signal
 import sys
 import threading
@@ -397,16 +401,111 @@ def parse_player_token(spec, where, now, default_lifetime):
 
 RESET_TYPES = {"secret": str, "token_lifetime": int,
                "date_offset": (int, float), "faults": dict,
-               "player_tokens": dict}
+               "player_tokens": dict, "random_faults": dict}
+
+
+# random faults: kind -> (the operations it applies to, fault maker);
+# a maker gets (rng, max_delay_ms) and returns a fault as parse_fault()
+# would accept it
+def _error_fault(status, error):
+    return lambda rng, max_delay: {
+        "status": status,
+        "envelope": error_envelope(status, error, "emulated random fault")}
+
+
+ALL_OPERATIONS = ("GetEntityToken", "RequestPartyService",
+                  "ValidateEntityToken")
+
+RANDOM_FAULT_KINDS = {
+    "status_500": (ALL_OPERATIONS, lambda rng, d: {"status": 500}),
+    "status_502": (ALL_OPERATIONS, lambda rng, d: {"status": 502}),
+    "status_503": (ALL_OPERATIONS, lambda rng, d: {"status": 503}),
+    "throttled": (ALL_OPERATIONS, lambda rng, d: {
+        "status": 429, "headers": {"Retry-After": rng.randint(1, 30)}}),
+    "malformed": (ALL_OPERATIONS, lambda rng, d: {"malformed": True}),
+    "wrong_shape": (ALL_OPERATIONS, lambda rng, d: {"wrong_shape": True}),
+    "close": (ALL_OPERATIONS, lambda rng, d: {"close": True}),
+    "reset_mid": (ALL_OPERATIONS, lambda rng, d: {"reset_mid": True}),
+    "delay": (ALL_OPERATIONS,
+              lambda rng, d: {"delay_ms": rng.randint(0, d)}),
+    "oversize": (ALL_OPERATIONS, lambda rng, d: {"oversize": 100000}),
+    "gzip": (ALL_OPERATIONS, lambda rng, d: {"gzip": True}),
+    "token_refused": (("RequestPartyService", "ValidateEntityToken"),
+                      _error_fault(401, "EntityTokenExpired")),
+    "party_rejected": (("RequestPartyService",),
+                       _error_fault(400, "PartyBadRequest")),
+}
+
+RANDOM_FAULT_TYPES = {"probability": (int, float), "seed": int,
+                      "kinds": list, "operations": list,
+                      "max_delay_ms": int}
+
+
+class RandomFaults:
+    """Faults drawn at random, per call, for soak tests."""
+
+    def __init__(self, probability, seed, kinds, operations, max_delay_ms):
+        self.probability = probability
+        self.rng = random.Random(seed)
+        self.kinds = kinds
+        self.operations = operations
+        self.max_delay_ms = max_delay_ms
+
+    def draw(self, op):
+        """(kind, fault) or (None, {}); call with the state's lock held."""
+        if op not in self.operations or \
+                self.rng.random() >= self.probability:
+            return None, {}
+        kinds = [k for k in self.kinds if op in RANDOM_FAULT_KINDS[k][0]]
+        if not kinds:
+            return None, {}
+        kind = self.rng.choice(kinds)
+        return kind, RANDOM_FAULT_KINDS[kind][1](self.rng, self.max_delay_ms)
+
+
+def parse_random_faults(spec, where):
+    """{"probability": 0..1, "seed": N, "kinds": [KIND...],
+    "operations": [OP...], "max_delay_ms": N} -> RandomFaults.
+
+    Each call of an operation in "operations" (default: all) for which
+    no "faults" entry applies gets, with the given probability, one of
+    the "kinds" (default: all of RANDOM_FAULT_KINDS that apply to the
+    operation), chosen at random: status_500, status_502, status_503,
+    throttled (429 with Retry-After), malformed, wrong_shape, close,
+    reset_mid, delay (0..max_delay_ms, default 3000, then the normal
+    reply), oversize (100000 bytes), gzip, token_refused (401
+    EntityTokenExpired; RequestPartyService and ValidateEntityToken) and
+    party_rejected (400 PartyBadRequest; RequestPartyService).  "seed"
+    (default: random) makes the sequence of draws repeatable.
+    """
+    check_keys(spec, RANDOM_FAULT_TYPES, where)
+    probability = spec.get("probability", 0.1)
+    if not 0 <= probability <= 1:
+        raise ConfigError(where + ".probability: out of range")
+    kinds = spec.get("kinds", sorted(RANDOM_FAULT_KINDS))
+    for kind in kinds:
+        if kind not in RANDOM_FAULT_KINDS:
+            raise ConfigError("%s.kinds: unknown kind %r" % (where, kind))
+    operations = spec.get("operations", list(ALL_OPERATIONS))
+    for op in operations:
+        if op not in ALL_OPERATIONS:
+            raise ConfigError("%s.operations: unknown operation %r"
+                              % (where, op))
+    max_delay_ms = spec.get("max_delay_ms", 3000)
+    if not 0 <= max_delay_ms <= 600000:
+        raise ConfigError(where + ".max_delay_ms: out of range")
+    return RandomFaults(probability, spec.get("seed"), kinds, operations,
+                        max_delay_ms)
 
 
 def parse_reset_config(raw, defaults):
     """The body of POST /_emu/reset -> a Config; ConfigError if bad.
 
     {"secret": S, "token_lifetime": N, "date_offset": SECONDS,
-     "faults": {OP: FAULT}, "player_tokens": {TOKEN: PLAYER}}
+     "faults": {OP: FAULT}, "player_tokens": {TOKEN: PLAYER},
+     "random_faults": RANDOM}
     Absent keys take the command-line defaults (date_offset 0).  FAULT:
-    see parse_fault().  PLAYER: {"id": required, "type": default
+    see parse_fault(); RANDOM: see parse_random_faults().  PLAYER: {"id": required, "type": default
     "title_player_account", "master": default the id, "lifetime":
     seconds, default token_lifetime; 0 or less: already expired}.
     """
@@ -424,6 +523,9 @@ def parse_reset_config(raw, defaults):
         if op not in OPERATIONS.values():
             raise ConfigError("faults: unknown operation " + op)
         config.faults[op] = parse_fault(fault, "faults." + op)
+    if "random_faults" in spec:
+        config.random_faults = parse_random_faults(spec["random_faults"],
+                                                   "random_faults")
     now = time.time() + config.date_offset
     for token, player in spec.get("player_tokens", {}).items():
         config.player_tokens[token] = parse_player_token(
@@ -445,6 +547,7 @@ class Config:
         self.date_offset = date_offset
         self.faults = {}
         self.player_tokens = {}
+        self.random_faults = None       # a RandomFaults, or None
 
 
 class TitleToken:
@@ -501,6 +604,8 @@ class EmulatorState:
             self.title_tokens = {}      # token string -> TitleToken
             self.counts = dict.fromkeys(OPERATIONS.values(), 0)
             self.last = {}              # op -> Call
+            self.parties_allocated = 0  # RequestPartyService successes
+            self.injected = {}          # op -> {random fault kind -> N}
 
     def now(self):
         """The emulator's clock: real time shifted by date_offset."""
@@ -515,9 +620,26 @@ class EmulatorState:
             call = Call(headers, body, token.index if token else 0)
             self.last[op] = call
             fault = self.config.faults.get(op, {})
-        if n > fault.get("times", n):
-            fault = {}
+            if n > fault.get("times", n):
+                fault = {}
+            if not fault and self.config.random_faults:
+                kind, fault = self.config.random_faults.draw(op)
+                if kind:
+                    kinds = self.injected.setdefault(op, {})
+                    kinds[kind] = kinds.get(kind, 0) + 1
         return call, fault
+
+    def allocated(self):
+        """A RequestPartyService created a network."""
+        with self.lock:
+            self.parties_allocated += 1
+
+    def random_faults(self):
+        with self.lock:
+            injected = {op: dict(kinds)
+                        for op, kinds in self.injected.items()}
+        return {"total": sum(sum(k.values()) for k in injected.values()),
+                "injected": injected}
 
     def issue_title_token(self):
         """A new title token -> (token, index, expires_at)."""
@@ -574,6 +696,7 @@ class EmulatorState:
         with self.lock:
             stats = dict(self.counts)
             stats["tokens_issued"] = len(self.title_tokens)
+            stats["parties_allocated"] = self.parties_allocated
         return stats
 
 
@@ -608,6 +731,7 @@ def request_party_service(state, call):
     invitation = request["NetworkConfiguration"].get(
         "PartyInvitationConfiguration", {})
     descriptor = base64.b64encode(os.urandom(DESCRIPTOR_BYTES)).decode()
+    state.allocated()
     return {"PartyId": request.get("PartyId", str(uuid.uuid4())),
             "InvitationId": invitation.get("Identifier", str(uuid.uuid4())),
             "SerializedNetworkDescriptor": descriptor}
@@ -753,17 +877,28 @@ def control_stats(state, arg, query, body):
     return 200, state.stats()
 
 
+def control_random_faults(state, arg, query, body):
+    return 200, state.random_faults()
+
+
 def control_signal(state, arg, query, body):
     """Lets a test reload nginx or kill a worker: given a worker's $pid,
-    signals it or its master; only nginx processes are accepted."""
+    signals it or its master; only nginx processes are accepted.
+    delay_ms: sleep before signalling (e.g. while a request that the
+    same worker started is still waiting on PlayFab); wait_ms: after."""
     try:
         pid = int(query.get("pid", [""])[0])
         sig = getattr(signal, "SIG" + query.get("sig", [""])[0])
+        delay_ms = int(query.get("delay_ms", ["0"])[0])
         wait_ms = int(query.get("wait_ms", ["0"])[0])
     except (ValueError, AttributeError):
-        raise ControlError(400, "pid, sig (HUP, KILL...) and wait_ms\n") from None
+        raise ControlError(400, "pid, sig (HUP, KILL...), delay_ms and"
+                           " wait_ms\n") from None
+    if not 0 <= delay_ms <= 10000:
+        raise ControlError(400, "delay_ms must be 0..10000\n")
     if query.get("master", ["0"])[0] == "1":
         pid = parent_pid(pid)
+    time.sleep(delay_ms / 1000)
     try:
         with open("/proc/%d/comm" % pid) as f:
             if f.read().strip() != "nginx":
@@ -797,6 +932,7 @@ CONTROL = {
     "revoke": control_revoke,
     "expire": control_expire,
     "stats": control_stats,
+    "random_faults": control_random_faults,
 }
 
 CONTROL_PREFIX = "/_emu/"

@@ -492,7 +492,8 @@ class RecordingTest(EmulatorTest):
         self.party(party_request(), "bad")
         self.assertEqual(self.control("stats").json(), {
             "GetEntityToken": 1, "RequestPartyService": 2,
-            "ValidateEntityToken": 0, "tokens_issued": 1})
+            "ValidateEntityToken": 0, "tokens_issued": 1,
+            "parties_allocated": 0})
         self.assertEqual(self.control("count/RequestPartyService").text(),
                          "2\n")
 
@@ -630,6 +631,183 @@ class FaultTest(EmulatorTest):
                 self.assertTrue(reply.text().endswith("\n"))
         reply = self.post("/_emu/reset", {"faults": {"Nope": {}}})
         self.assertEqual(reply.status, 400)
+
+
+class AllocationTest(EmulatorTest):
+    """parties_allocated counts the networks created, not the calls."""
+
+    def allocated(self):
+        return self.control("stats").json()["parties_allocated"]
+
+    def test_only_successful_calls_allocate(self):
+        token = self.get_token()
+        self.assertOk(self.party(party_request(), token))
+        self.party(party_request(), "bad")
+        self.party(party_request(PreferredRegions=["Mars"]), token)
+        self.assertEqual(self.allocated(), 1)
+        self.assertEqual(self.count("RequestPartyService"), 3)
+
+    def test_faults_that_replace_the_reply_do_not_allocate(self):
+        for fault in ({"status": 503}, {"malformed": True},
+                      {"wrong_shape": True}):
+            with self.subTest(fault=fault):
+                self.reset({"faults": {"RequestPartyService": fault}})
+                self.party(party_request(), self.get_token())
+                self.assertEqual(self.allocated(), 0)
+
+    def test_a_reply_lost_mid_way_did_allocate(self):
+        self.reset({"faults": {"RequestPartyService": {"reset_mid": True}}})
+        token = self.get_token()
+        self.conn.request("POST", PARTY, json.dumps(party_request()),
+                          {"X-EntityToken": token})
+        response = self.conn.getresponse()
+        with self.assertRaises(http.client.IncompleteRead):
+            response.read()
+        self.conn.close()
+        self.assertEqual(self.allocated(), 1)
+
+
+class RandomFaultTest(EmulatorTest):
+
+    def random(self, **spec):
+        self.reset({"random_faults": spec})
+
+    def injected(self):
+        return self.control("random_faults").json()
+
+    def token_statuses(self, n):
+        return [self.post(GET_TOKEN, {}, {"X-SecretKey": SECRET}).status
+                for _ in range(n)]
+
+    def test_probability_one_always_faults(self):
+        self.random(probability=1, kinds=["status_503"])
+        self.assertEqual(self.token_statuses(5), [503] * 5)
+        self.assertEqual(self.injected(), {
+            "total": 5, "injected": {"GetEntityToken": {"status_503": 5}}})
+
+    def test_probability_zero_never_faults(self):
+        self.random(probability=0)
+        self.assertEqual(self.token_statuses(20), [200] * 20)
+        self.assertEqual(self.injected(), {"total": 0, "injected": {}})
+
+    def test_a_seed_repeats_the_sequence(self):
+        runs = []
+        for _ in range(2):
+            self.random(probability=0.5, seed=7,
+                        kinds=["status_503", "status_500"])
+            runs.append(self.token_statuses(40))
+        self.assertEqual(runs[0], runs[1])
+        self.assertEqual(set(runs[0]), {200, 500, 503})
+        injected = self.injected()["injected"]["GetEntityToken"]
+        self.assertEqual(injected["status_500"], runs[0].count(500))
+        self.assertEqual(injected["status_503"], runs[0].count(503))
+
+    def test_kinds_apply_to_their_operations_only(self):
+        self.random(probability=1, kinds=["party_rejected"])
+        token = self.get_token()
+        self.assertError(self.party(party_request(), token), 400,
+                         "PartyBadRequest", 1434)
+        self.assertEqual(self.injected()["injected"],
+                         {"RequestPartyService": {"party_rejected": 1}})
+        self.assertEqual(self.control("stats").json()["parties_allocated"], 0)
+
+    def test_token_refused_and_throttled(self):
+        self.random(probability=1, kinds=["token_refused"],
+                    operations=["RequestPartyService"])
+        self.assertError(self.party(party_request(), self.get_token()), 401,
+                         "EntityTokenExpired", 1336)
+        self.random(probability=1, kinds=["throttled"])
+        reply = self.post(GET_TOKEN, {}, {"X-SecretKey": SECRET})
+        self.assertError(reply, 429, "APIRequestLimitExceeded", 1130)
+        self.assertTrue(1 <= int(reply.headers["Retry-After"]) <= 30)
+
+    def test_operations_limit_the_draws(self):
+        self.random(probability=1, kinds=["status_503"],
+                    operations=["RequestPartyService"])
+        self.assertEqual(self.token_statuses(3), [200] * 3)
+
+    def test_explicit_faults_come_first(self):
+        self.reset({"faults": {"GetEntityToken": {"status": 502,
+                                                  "times": 2}},
+                    "random_faults": {"probability": 1,
+                                      "kinds": ["status_503"]}})
+        self.assertEqual(self.token_statuses(4), [502, 502, 503, 503])
+        self.assertEqual(self.injected()["total"], 2)
+
+    def test_delay_is_bounded(self):
+        self.random(probability=1, kinds=["delay"], max_delay_ms=50)
+        start = time.monotonic()
+        self.assertEqual(self.token_statuses(5), [200] * 5)
+        self.assertLess(time.monotonic() - start, 5)
+
+    def test_every_kind_gives_an_answer_or_a_closed_connection(self):
+        for kind in ("status_500", "status_502", "malformed", "wrong_shape",
+                     "close", "reset_mid", "oversize", "gzip", "delay"):
+            with self.subTest(kind=kind):
+                self.random(probability=1, kinds=[kind], max_delay_ms=10)
+                conn = http.client.HTTPConnection("127.0.0.1", PORT,
+                                                  timeout=10)
+                try:
+                    conn.request("POST", GET_TOKEN, "{}",
+                                 {"X-SecretKey": SECRET})
+                    conn.getresponse().read()
+                except (http.client.HTTPException, ConnectionError):
+                    self.assertIn(kind, ("close", "reset_mid"))
+                finally:
+                    conn.close()
+                self.assertEqual(self.injected()["total"], 1)
+
+    def test_reset_forgets_random_faults(self):
+        self.random(probability=1, kinds=["status_503"])
+        self.reset({})
+        self.assertEqual(self.token_statuses(2), [200, 200])
+
+    def test_bad_specs(self):
+        bad = [{"probability": 1.5}, {"probability": -0.1},
+               {"probability": "1"}, {"seed": "x"}, {"kinds": ["nope"]},
+               {"kinds": "close"}, {"operations": ["Nope"]},
+               {"max_delay_ms": -1}, {"nope": 1}, []]
+        for spec in bad:
+            with self.subTest(spec=spec):
+                reply = self.post("/_emu/reset", {"random_faults": spec})
+                self.assertEqual(reply.status, 400)
+                self.assertTrue(reply.text().endswith("\n"))
+
+
+class SignalTest(EmulatorTest):
+    """/_emu/signal signals nginx processes only, after delay_ms."""
+
+    def fake_nginx(self, tmp):
+        """A sleeping process whose command name is "nginx"."""
+        binary = os.path.join(tmp, "nginx")
+        with open("/bin/sleep", "rb") as src, open(binary, "wb") as dst:
+            dst.write(src.read())
+        os.chmod(binary, 0o755)
+        return subprocess.Popen([binary, "30"])
+
+    def test_delay_then_signal(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = self.fake_nginx(tmp)
+            try:
+                self.assertTrue(wait_for(
+                    lambda: comm(proc.pid) == "nginx"))
+                start = time.monotonic()
+                reply = self.control("signal?pid=%d&sig=TERM&delay_ms=300"
+                                     % proc.pid)
+                self.assertGreaterEqual(time.monotonic() - start, 0.3)
+                self.assertEqual(reply.text(), "ok\n")
+                self.assertEqual(proc.wait(timeout=5), -signal.SIGTERM)
+            finally:
+                proc.kill()
+                proc.wait()
+
+    def test_refuses_other_processes_and_bad_queries(self):
+        for query in ("pid=%d&sig=TERM" % os.getpid(), "pid=x&sig=TERM",
+                      "pid=1&sig=NOPE", "pid=1&sig=TERM&delay_ms=-1",
+                      "pid=1&sig=TERM&delay_ms=10001", "sig=TERM"):
+            with self.subTest(query=query):
+                reply = self.request("GET", "/_emu/signal?" + query)
+                self.assertEqual(reply.status, 400)
 
 
 class ControlTest(EmulatorTest):
@@ -805,6 +983,11 @@ class ProcessTest(unittest.TestCase):
             parent.kill()
             parent.wait()
             self.assertTrue(wait_for(lambda: not os.path.exists(pid_file)))
+
+
+def comm(pid):
+    with open("/proc/%d/comm" % pid) as f:
+        return f.read().strip()
 
 
 def wait_for(predicate, seconds=10):
