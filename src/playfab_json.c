@@ -12,16 +12,50 @@
 static const char  playfab_hex[] = "0123456789abcdef";
 
 
+/* 1 for the bytes a JSON string cannot hold as they are */
+static const unsigned char  playfab_json_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,     /* '\\' */
+};
+
+
 size_t
 playfab_json_escape(char *dst, const char *src, size_t len)
 {
-    size_t          n, i;
+    size_t          n, i, run;
     unsigned char   c;
 
     n = 0;
+    i = 0;
 
-    for (i = 0; i < len; i++) {
-        c = (unsigned char) src[i];
+    while (i < len) {
+
+        /* the common case: a run of bytes copied as they are */
+
+        for (run = i; run < len; run++) {
+            if (playfab_json_special[(unsigned char) src[run]]) {
+                break;
+            }
+        }
+
+        if (run > i) {
+            if (dst) {
+                memcpy(&dst[n], &src[i], run - i);
+            }
+
+            n += run - i;
+            i = run;
+
+            if (i == len) {
+                break;
+            }
+        }
+
+        c = (unsigned char) src[i++];
 
         if (c == '"' || c == '\\') {
             if (dst) {
@@ -30,19 +64,13 @@ playfab_json_escape(char *dst, const char *src, size_t len)
             }
             n += 2;
 
-        } else if (c < 0x20) {
+        } else {
             if (dst) {
                 memcpy(&dst[n], "\\u00", 4);
                 dst[n + 4] = playfab_hex[c >> 4];
                 dst[n + 5] = playfab_hex[c & 0xf];
             }
             n += 6;
-
-        } else {
-            if (dst) {
-                dst[n] = (char) c;
-            }
-            n++;
         }
     }
 
@@ -108,34 +136,37 @@ playfab_json_text_valid(const char *s, size_t len)
 int
 playfab_json_depth(const char *s, size_t len)
 {
-    int      depth, max;
-    size_t   i;
+    int       depth, max;
+    char      c;
+    size_t    i;
 
     depth = 0;
     max = 0;
 
     for (i = 0; i < len; i++) {
-        switch (s[i]) {
+        c = s[i];
 
-        case '"':
-            for (i++; i < len && s[i] != '"'; i++) {
-                if (s[i] == '\\') {
+        if (c == '"') {
+            /* skip the string: its brackets are text */
+
+            for (i++; i < len; i++) {
+                c = s[i];
+
+                if (c == '\\') {
                     i++;
+
+                } else if (c == '"') {
+                    break;
                 }
             }
-            break;
 
-        case '[':
-        case '{':
+        } else if (c == '[' || c == '{') {
             if (++depth > max) {
                 max = depth;
             }
-            break;
 
-        case ']':
-        case '}':
+        } else if (c == ']' || c == '}') {
             depth--;
-            break;
         }
     }
 

@@ -654,7 +654,7 @@ Content-Type: application/json
 --- must_die
 --- error_log eval
 logged_at('emerg', 'playfab: invalid auth "on", expected "off",'
-          . ' "api_key FILE" or "entity_token"', 'playfab_auth on;')
+          . ' "api_key FILE", "jwt" or "entity_token"', 'playfab_auth on;')
 
 
 
@@ -664,7 +664,7 @@ logged_at('emerg', 'playfab: invalid auth "on", expected "off",'
 --- must_die
 --- error_log eval
 logged_at('emerg', 'playfab: invalid auth "api_key", expected "off",'
-          . ' "api_key FILE" or "entity_token"', 'playfab_auth api_key;')
+          . ' "api_key FILE", "jwt" or "entity_token"', 'playfab_auth api_key;')
 
 
 
@@ -674,7 +674,7 @@ logged_at('emerg', 'playfab: invalid auth "api_key", expected "off",'
 --- must_die
 --- error_log eval
 logged_at('emerg', 'playfab: invalid auth "off", expected "off",'
-          . ' "api_key FILE" or "entity_token"', 'playfab_auth off everyone;')
+          . ' "api_key FILE", "jwt" or "entity_token"', 'playfab_auth off everyone;')
 
 
 
@@ -1364,7 +1364,7 @@ logged_at('emerg', 'playfab: "playfab_auth entity_token" requires'
 --- must_die
 --- error_log eval
 logged_at('emerg', 'playfab: invalid auth "entity_token", expected "off",'
-          . ' "api_key FILE" or "entity_token"',
+          . ' "api_key FILE", "jwt" or "entity_token"',
           'playfab_auth entity_token strict;')
 
 
