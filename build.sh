@@ -9,6 +9,8 @@
 #                         and UBSan (loaded into the stock nginx via LD_PRELOAD)
 #   ./build.sh fuzz [s]   build the libFuzzer harnesses of t/fuzz/ with clang
 #                         and run each for s seconds (default 60)
+#   ./build.sh bench      build, then the benchmark of t/bench/ (module vs
+#                         nginx's own proxying, on 127.0.0.1; a few minutes)
 #   ./build.sh deb        build, then libnginx-mod-http-playfab-party_*.deb
 #                         in build/deb/ (Debian's module package layout)
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
@@ -220,9 +222,10 @@ case $cmd in
             "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
         fi ;;
     deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
+    bench)     install_deps wrk; build_module; "$ROOT/t/bench/run.sh" ;;
     fuzz)      install_deps clang libclang-rt-dev
                "$ROOT/t/fuzz/run.sh" "${2:-60}" ;;
     demo)      install_deps; build_module; demo ;;
     demo-stop) stop_demo ;;
-    *)         die "unknown command \"$cmd\" (build, test, fuzz, deb, demo, demo-stop)" ;;
+    *)         die "unknown command \"$cmd\" (build, test, bench, fuzz, deb, demo, demo-stop)" ;;
 esac
