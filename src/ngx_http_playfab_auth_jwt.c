@@ -6,6 +6,11 @@
  * are loaded at configuration time, so a reload picks up rotated ones.
  * The token is verified once per request, lazily: $playfab_jwt_claim_*
  * used by limit_req (PREACCESS) verifies it before the ACCESS phase does.
+ *
+ * Each worker remembers the last tokens whose signature it verified, per
+ * location (a bounded direct-mapped table, compared byte for byte), so a
+ * client reusing its token pays no RSA/ECDSA verification; the times and
+ * claims are checked again at every use.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -13,9 +18,21 @@
 
 
 #define NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX  1024
+#define NGX_HTTP_PLAYFAB_JWT_CACHE      256     /* tokens per location */
+
+
+/* a verified token, shared by the requests that present it */
+typedef struct {
+    playfab_jwt_t                *jwt;
+    ngx_uint_t                    refs;          /* requests using it */
+    unsigned                      cached:1;      /* still in the table */
+    size_t                        len;
+    u_char                        token[1];
+} ngx_http_playfab_jwt_entry_t;
 
 
 struct ngx_http_playfab_jwt_conf_s {
+    ngx_http_playfab_jwt_entry_t **cache;       /* this worker's */
     playfab_jwks_t               *keys;
     ngx_array_t                  *audiences;     /* of char * */
     ngx_array_t                  *claims;        /* of claim rules */
@@ -27,7 +44,13 @@ struct ngx_http_playfab_jwt_conf_s {
 
 
 static void ngx_http_playfab_jwt_cleanup(void *data);
-static void ngx_http_playfab_jwt_free(void *data);
+static ngx_http_playfab_jwt_entry_t **ngx_http_playfab_jwt_slot(
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token);
+static ngx_http_playfab_jwt_entry_t *ngx_http_playfab_jwt_verified(
+    ngx_http_request_t *r, ngx_http_playfab_jwt_conf_t *jcf,
+    ngx_str_t *token, playfab_error_t *err);
+static void ngx_http_playfab_jwt_release(void *data);
+static void ngx_http_playfab_jwt_drop(ngx_http_playfab_jwt_entry_t *e);
 static ngx_int_t ngx_http_playfab_jwt_token(ngx_http_request_t *r,
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token);
 static ngx_int_t ngx_http_playfab_jwt_reject(ngx_http_request_t *r,
@@ -52,14 +75,15 @@ static ngx_str_t  ngx_http_playfab_jwt_claim_prefix =
 ngx_int_t
 ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
-    long                          n;
-    ngx_str_t                     token;
-    ngx_int_t                     rc;
-    playfab_jwt_t                *jwt;
-    playfab_error_t               err;
-    ngx_pool_cleanup_t           *cln;
-    ngx_http_playfab_jwt_conf_t  *jcf;
-    ngx_http_playfab_loc_conf_t  *plcf;
+    long                           n;
+    ngx_str_t                      token;
+    ngx_int_t                      rc;
+    playfab_jwt_t                 *jwt;
+    playfab_error_t                err;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_playfab_jwt_conf_t   *jcf;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_jwt_entry_t  *e;
 
     if (ctx->jwt_done) {
         return ctx->jwt_rc;
@@ -84,23 +108,24 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         return ctx->jwt_rc;
     }
 
-    jwt = playfab_jwt_verify(jcf->keys, &jcf->policy, (char *) token.data,
-                             token.len, (int64_t) ngx_time(), &err);
-
-    if (jwt == NULL) {
-        ctx->jwt_rc = ngx_http_playfab_jwt_reject(r, &err);
-        return ctx->jwt_rc;
-    }
-
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
-        playfab_jwt_free(jwt);
         ctx->jwt_rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
         return ctx->jwt_rc;
     }
 
-    cln->handler = ngx_http_playfab_jwt_free;
-    cln->data = jwt;
+    e = ngx_http_playfab_jwt_verified(r, jcf, &token, &err);
+
+    if (e == NULL) {
+        ctx->jwt_rc = ngx_http_playfab_jwt_reject(r, &err);
+        return ctx->jwt_rc;
+    }
+
+    e->refs++;
+    cln->handler = ngx_http_playfab_jwt_release;
+    cln->data = e;
+
+    jwt = e->jwt;
     ctx->jwt = jwt;
 
     /* "sub" names the caller */
@@ -123,6 +148,112 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                    "playfab: JWT of \"%V\" accepted", &ctx->subject);
 
     return NGX_OK;
+}
+
+
+/*
+ * The verified token: from this worker's table, its claims checked again
+ * now, or verified and put in the table.  NULL with err on refusal.
+ */
+
+static ngx_http_playfab_jwt_entry_t *
+ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token, playfab_error_t *err)
+{
+    playfab_jwt_t                  *jwt;
+    ngx_http_playfab_jwt_entry_t   *e, **slot;
+
+    slot = ngx_http_playfab_jwt_slot(jcf, token);
+
+    e = slot ? *slot : NULL;
+
+    if (e && e->len == token->len
+        && ngx_memcmp(e->token, token->data, token->len) == 0)
+    {
+        if (playfab_jwt_recheck(e->jwt, &jcf->policy, (int64_t) ngx_time(),
+                                err)
+            != 0)
+        {
+            return NULL;
+        }
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: JWT signature already verified");
+        return e;
+    }
+
+    jwt = playfab_jwt_verify(jcf->keys, &jcf->policy, (char *) token->data,
+                             token->len, (int64_t) ngx_time(), err);
+    if (jwt == NULL) {
+        return NULL;
+    }
+
+    e = ngx_alloc(offsetof(ngx_http_playfab_jwt_entry_t, token) + token->len,
+                  r->connection->log);
+    if (e == NULL) {
+        playfab_jwt_free(jwt);
+        playfab_error_set(err, "internal", NULL, "out of memory");
+        return NULL;
+    }
+
+    e->jwt = jwt;
+    e->refs = 0;
+    e->cached = 0;
+    e->len = token->len;
+    ngx_memcpy(e->token, token->data, token->len);
+
+    if (slot) {
+        if (*slot) {
+            (*slot)->cached = 0;
+            ngx_http_playfab_jwt_drop(*slot);
+        }
+
+        e->cached = 1;
+        *slot = e;
+    }
+
+    return e;
+}
+
+
+/* the token's place in this worker's table, which is made on first use */
+
+static ngx_http_playfab_jwt_entry_t **
+ngx_http_playfab_jwt_slot(ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token)
+{
+    if (jcf->cache == NULL) {
+        jcf->cache = ngx_calloc(NGX_HTTP_PLAYFAB_JWT_CACHE
+                                * sizeof(ngx_http_playfab_jwt_entry_t *),
+                                ngx_cycle->log);
+        if (jcf->cache == NULL) {
+            return NULL;
+        }
+    }
+
+    return &jcf->cache[ngx_hash_key(token->data, token->len)
+                       % NGX_HTTP_PLAYFAB_JWT_CACHE];
+}
+
+
+static void
+ngx_http_playfab_jwt_release(void *data)
+{
+    ngx_http_playfab_jwt_entry_t  *e = data;
+
+    e->refs--;
+    ngx_http_playfab_jwt_drop(e);
+}
+
+
+/* frees an entry no request uses and the table no longer holds */
+
+static void
+ngx_http_playfab_jwt_drop(ngx_http_playfab_jwt_entry_t *e)
+{
+    if (e->refs == 0 && !e->cached) {
+        playfab_jwt_free(e->jwt);
+        ngx_free(e);
+    }
 }
 
 
@@ -386,13 +517,6 @@ ngx_http_playfab_jwt_cleanup(void *data)
     ngx_http_playfab_jwt_conf_t  *jcf = data;
 
     playfab_jwks_free(jcf->keys);
-}
-
-
-static void
-ngx_http_playfab_jwt_free(void *data)
-{
-    playfab_jwt_free(data);
 }
 
 

@@ -177,6 +177,14 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
 }
 
 
+int
+playfab_jwt_recheck(const playfab_jwt_t *jwt,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    return playfab_jwt_claims(jwt->claims, policy, now, err);
+}
+
+
 void
 playfab_jwt_free(playfab_jwt_t *jwt)
 {

@@ -207,6 +207,14 @@ playfab_jwt_t *playfab_jwt_verify(const playfab_jwks_t *keys,
 void playfab_jwt_free(playfab_jwt_t *jwt);
 
 /*
+ * The claims checks of playfab_jwt_verify() again (times, iss, aud,
+ * required claims) on an already verified token: a cache of verified
+ * tokens calls it at each use.  0, or -1 with err set.
+ */
+int playfab_jwt_recheck(const playfab_jwt_t *jwt,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+
+/*
  * The text of the claim name[0..name_len): a string as it is; a number
  * as an integer when integral ("1300819380"), else in the shortest form
  * that reads back the same ("0.5"); true/false as "true"/"false"; an

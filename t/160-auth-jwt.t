@@ -190,3 +190,27 @@ limit_req runs in PREACCESS: the key verifies the token lazily, once.
 --- must_die
 --- error_log eval
 qr/"playfab_auth jwt" requires "playfab_auth_jwt_key" in .*nginx\.conf:\d+/
+
+
+
+=== TEST 8: a reused token is verified once per worker; its expiry is still checked
+--- config
+    location = /api {
+        playfab_auth jwt;
+        playfab_auth_jwt_key pem $TEST_NGINX_JWT_DIR/rsa1.pem;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request eval
+["GET /api", "GET /api", "GET /emu/sleep?ms=3500", "GET /api"]
+--- more_headers eval
+my $t = "Authorization: Bearer "
+        . JwtTest::jwt_sign('rsa1', {sub => 'svc-s', exp => time + 3}, alg => 'RS256');
+[$t, $t, "", $t]
+--- error_code eval
+[200, 200, 200, 401]
+--- response_headers_like eval
+["", "", "", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"expired\""]
+--- timeout: 8
+--- error_log
+playfab: JWT signature already verified
