@@ -112,6 +112,10 @@ ngx_http_playfab_party_body(ngx_http_request_t *r)
         r->write_event_handler = ngx_http_playfab_party_resume;
         ctx->state = NGX_HTTP_PLAYFAB_STATE_IDEMPOTENCY;
 
+        /* the ACCESS phase may have used the title token machinery too */
+        ctx->retried = 0;
+        ctx->token_waiting = 0;
+
         rc = ngx_http_playfab_party_step(r, ctx);
 
         if (rc == NGX_AGAIN && !ctx->responded) {
