@@ -427,32 +427,68 @@ ngx_http_playfab_retry_after(ngx_http_request_t *sr)
 }
 
 
-/* whether PlayFab refused the title token itself: worth one retry */
+/* PlayFab's reply to a finished call, when there is one to parse */
+
+playfab_reply_e
+ngx_http_playfab_api_reply(ngx_http_playfab_call_t *call,
+    playfab_envelope_t *env)
+{
+    ngx_memzero(env, sizeof(playfab_envelope_t));
+
+    if (call->status == 0 || call->rc != NGX_OK) {
+        return PLAYFAB_REPLY_MALFORMED;
+    }
+
+    return playfab_envelope_parse(env, (char *) call->body.data,
+                                  call->body.len);
+}
+
+
+/*
+ * PlayFab refused the title token itself (HTTP 401; for RequestPartyService
+ * also errorCode 1335/1336/1337, which for ValidateEntityToken speak of the
+ * player's token): the token is dropped, if the cache still holds that
+ * same one, and the caller tries once more with a new one.  Returns 1
+ * when it should.
+ */
 
 ngx_uint_t
-ngx_http_playfab_api_token_rejected(ngx_http_playfab_call_t *call,
+ngx_http_playfab_api_retry(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
     playfab_envelope_t *env, playfab_reply_e reply)
 {
-    if (call->op == NGX_HTTP_PLAYFAB_OP_TOKEN || call->status == 0) {
+    ngx_uint_t                     refused;
+    ngx_http_playfab_call_t       *call;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    call = &ctx->call;
+
+    refused = call->status == NGX_HTTP_UNAUTHORIZED
+              || (call->op == NGX_HTTP_PLAYFAB_OP_PARTY
+                  && reply == PLAYFAB_REPLY_ERROR
+                  && env->fault.error_code >= 1335
+                  && env->fault.error_code <= 1337);
+
+    if (!refused || ctx->retried || call->op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
         return 0;
     }
 
-    if (call->status == NGX_HTTP_UNAUTHORIZED) {
-        return 1;
-    }
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "playfab: %s refused the title token (%i), retrying once "
+                  "with a new one", ngx_http_playfab_op_names[call->op],
+                  env->fault.error_code);
 
-    if (reply != PLAYFAB_REPLY_ERROR) {
-        return 0;
-    }
+    ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                  env->fault.error_code);
 
-    switch (env->fault.error_code) {
-    case 1335: /* EntityTokenInvalid */
-    case 1336: /* EntityTokenExpired */
-    case 1337: /* EntityTokenRevoked */
-        return 1;
-    }
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    return 0;
+    (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone, &plcf->title_id,
+                                             ctx->token_gen);
+    ctx->retried = 1;
+
+    return 1;
 }
 
 

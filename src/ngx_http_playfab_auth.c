@@ -46,24 +46,50 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
         return ctx->auth_rc;
     }
 
-    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY) {
-        rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
-
-    } else if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT) {
-        rc = ngx_http_playfab_auth_jwt(r, ctx);
-
-    } else {
+    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN) {
         rc = ngx_http_playfab_auth_entity(r, ctx);
 
         if (rc == NGX_AGAIN) {
             return NGX_AGAIN;
         }
+
+        ctx->auth_rc = rc;
+        ctx->auth_done = 1;
+
+        return rc;
     }
 
-    ctx->auth_rc = rc;
+    return ngx_http_playfab_auth_sync(r, plcf, ctx);
+}
+
+
+/*
+ * API keys and JWTs are checked without waiting on anything, so the
+ * identity variables can ask for them before the ACCESS phase (limit_req
+ * keys are evaluated in PREACCESS); the outcome is kept for the phase.
+ */
+
+ngx_int_t
+ngx_http_playfab_auth_sync(ngx_http_request_t *r,
+    ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx)
+{
+    if (ctx->auth_done) {
+        return ctx->auth_rc;
+    }
+
+    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY) {
+        ctx->auth_rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+
+    } else if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT) {
+        ctx->auth_rc = ngx_http_playfab_auth_jwt(r, ctx);
+
+    } else {
+        return NGX_DECLINED;
+    }
+
     ctx->auth_done = 1;
 
-    return rc;
+    return ctx->auth_rc;
 }
 
 

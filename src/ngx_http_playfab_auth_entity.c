@@ -295,29 +295,19 @@ static ngx_int_t
 ngx_http_playfab_entity_validated(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_int_t                      rc;
-    playfab_reply_e                reply;
-    playfab_envelope_t             env;
-    playfab_identity_t             pid;
-    ngx_http_playfab_call_t       *call;
-    ngx_http_playfab_loc_conf_t   *plcf;
-    ngx_http_playfab_main_conf_t  *pmcf;
+    ngx_int_t                 rc;
+    playfab_reply_e           reply;
+    playfab_envelope_t        env;
+    playfab_identity_t        pid;
+    ngx_http_playfab_call_t  *call;
 
     call = &ctx->call;
 
-    ngx_memzero(&env, sizeof(playfab_envelope_t));
-
-    reply = PLAYFAB_REPLY_MALFORMED;
-
-    if (call->status && call->rc == NGX_OK) {
-        reply = playfab_envelope_parse(&env, (char *) call->body.data,
-                                       call->body.len);
-    }
+    reply = ngx_http_playfab_api_reply(call, &env);
 
     if (reply == PLAYFAB_REPLY_OK) {
         if (playfab_identity_reply(&env, &pid) == 0) {
             ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_OK, 0);
-
             rc = ngx_http_playfab_entity_accept(r, ctx, &pid);
             playfab_envelope_free(&env);
             return rc;
@@ -326,26 +316,8 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
         reply = PLAYFAB_REPLY_MALFORMED;
     }
 
-    /* the title token itself was refused: HTTP 401 */
-
-    if (call->status == NGX_HTTP_UNAUTHORIZED && !ctx->retried) {
-        plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
-        pmcf = ngx_http_get_module_main_conf(r,
-                                             ngx_http_playfab_party_module);
-
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "playfab: ValidateEntityToken refused the title "
-                      "token, retrying once with a new one");
-
-        ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
-                                      env.fault.error_code);
-
-        (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone,
-                                                 &plcf->title_id,
-                                                 ctx->token_gen);
+    if (ngx_http_playfab_api_retry(r, ctx, &env, reply)) {
         playfab_envelope_free(&env);
-        ctx->retried = 1;
-
         return NGX_DECLINED;
     }
 

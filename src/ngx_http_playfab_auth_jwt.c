@@ -36,7 +36,8 @@ struct ngx_http_playfab_jwt_conf_s {
     playfab_jwks_t               *keys;
     ngx_array_t                  *audiences;     /* of char * */
     ngx_array_t                  *claims;        /* of claim rules */
-    ngx_http_complex_value_t     *token;         /* NULL: Bearer */
+    ngx_int_t                     token;         /* variable index, or
+                                                    NGX_CONF_UNSET: Bearer */
     playfab_jwt_policy_t          policy;
     unsigned                      algs_set:1;
     unsigned                      leeway_set:1;
@@ -263,16 +264,22 @@ static ngx_int_t
 ngx_http_playfab_jwt_token(ngx_http_request_t *r,
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token)
 {
-    ngx_str_t         *auth;
-    ngx_uint_t         count;
-    ngx_table_elt_t   *h;
+    ngx_str_t                  *auth;
+    ngx_uint_t                  count;
+    ngx_table_elt_t            *h;
+    ngx_http_variable_value_t  *vv;
 
-    if (jcf->token) {
-        if (ngx_http_complex_value(r, jcf->token, token) != NGX_OK) {
-            return NGX_ERROR;
+    if (jcf->token != NGX_CONF_UNSET) {
+        vv = ngx_http_get_indexed_variable(r, jcf->token);
+
+        if (vv == NULL || vv->not_found || vv->len == 0) {
+            return NGX_DECLINED;
         }
 
-        return token->len ? NGX_OK : NGX_DECLINED;
+        token->data = vv->data;
+        token->len = vv->len;
+
+        return NGX_OK;
     }
 
     h = ngx_http_playfab_auth_header(r, "authorization",
@@ -322,8 +329,11 @@ ngx_http_playfab_jwt_reject(ngx_http_request_t *r, playfab_error_t *err)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* a token without the always required exp is invalid, not refused */
+
     forbidden = ngx_strcmp(err->code, "claim_mismatch") == 0
-                || ngx_strcmp(err->code, "missing_claim") == 0;
+                || (ngx_strcmp(err->code, "missing_claim") == 0
+                    && ngx_strcmp(err->field, "exp") != 0);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "playfab: JWT refused: %s \"%s\": %s",
@@ -408,7 +418,7 @@ ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ngx_http_playfab_auth_jwt(r->main, ctx) != NGX_OK) {
+    if (ngx_http_playfab_auth_sync(r->main, plcf, ctx) != NGX_OK) {
         return NGX_OK;
     }
 
@@ -470,6 +480,7 @@ ngx_http_playfab_jwt_conf(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
 
     playfab_jwt_policy_init(&jcf->policy);
 
+    jcf->token = NGX_CONF_UNSET;
     plcf->jwt = jcf;
 
     return jcf;
@@ -770,39 +781,42 @@ ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* playfab_auth_jwt_token $variable; */
+/*
+ * playfab_auth_jwt_token $variable; one variable, read through its index:
+ * nginx's script engine would log its value at debug level.
+ */
 
 char *
 ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
-    ngx_str_t                         *value;
-    ngx_http_playfab_jwt_conf_t       *jcf;
-    ngx_http_compile_complex_value_t   ccv;
+    ngx_str_t                    *value, name;
+    ngx_http_playfab_jwt_conf_t  *jcf;
 
     jcf = ngx_http_playfab_jwt_conf(cf, conf);
     if (jcf == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    if (jcf->token) {
+    if (jcf->token != NGX_CONF_UNSET) {
         return "is duplicate";
-    }
-
-    jcf->token = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
-    if (jcf->token == NULL) {
-        return NGX_CONF_ERROR;
     }
 
     value = cf->args->elts;
 
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    if (value[1].len < 2 || value[1].data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: the JWT source \"%V\" must be one "
+                           "variable, such as $cookie_jwt", &value[1]);
+        return NGX_CONF_ERROR;
+    }
 
-    ccv.cf = cf;
-    ccv.value = &value[1];
-    ccv.complex_value = jcf->token;
+    name.data = value[1].data + 1;
+    name.len = value[1].len - 1;
 
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+    jcf->token = ngx_http_get_variable_index(cf, &name);
+
+    if (jcf->token == NGX_ERROR) {
         return NGX_CONF_ERROR;
     }
 

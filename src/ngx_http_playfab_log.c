@@ -3,7 +3,7 @@
  *
  * Keeps the title secret key, tokens and API keys out of error.log,
  * debug level included.  At debug level nginx logs every client request
- * header (X-API-Key, Authorization, X-EntityToken) and the proxy module
+ * header (X-API-Key, Authorization, Cookie, X-EntityToken) and the proxy module
  * dumps the header block of each subrequest to PlayFab (X-SecretKey,
  * X-EntityToken); subrequests log through the main request's connection
  * log.  The servers and locations of an http block that uses the module
@@ -32,6 +32,7 @@ static ngx_str_t  ngx_http_playfab_log_secrets[] = {
     ngx_string("x-entitytoken:"),
     ngx_string("x-api-key:"),
     ngx_string("authorization:"),
+    ngx_string("cookie:"),
     ngx_null_string
 };
 

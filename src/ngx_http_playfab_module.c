@@ -482,10 +482,7 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
      * debug level before it knows the location.
      */
 
-    if (pmcf->shm_zone
-        || (conf->auth != NGX_CONF_UNSET_UINT
-            && conf->auth != NGX_HTTP_PLAYFAB_AUTH_OFF))
-    {
+    if (pmcf->redact) {
         clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
         if (ngx_http_playfab_log_redact(cf, clcf) != NGX_OK) {
@@ -617,6 +614,7 @@ ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    pmcf->redact = 1;
     pmcf->shm_zone = ngx_http_playfab_shm_add(cf, &name, size);
     if (pmcf->shm_zone == NULL) {
         return NGX_CONF_ERROR;
@@ -795,10 +793,11 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_playfab_loc_conf_t *plcf = conf;
 
-    long        n;
-    char        err[128];
-    ngx_str_t  *value, text;
-    ngx_uint_t  line, private;
+    long                           n;
+    char                           err[128];
+    ngx_str_t                     *value, text;
+    ngx_uint_t                     line, private;
+    ngx_http_playfab_main_conf_t  *pmcf;
 
     if (plcf->auth != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
@@ -808,6 +807,10 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     plcf->auth_file = cf->conf_file->file.name.data;
     plcf->auth_line = cf->conf_file->line;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_playfab_party_module);
+    pmcf->redact = 1;
 
     if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
         plcf->auth = NGX_HTTP_PLAYFAB_AUTH_OFF;

@@ -76,6 +76,7 @@ typedef enum {
 
 typedef struct {
     ngx_shm_zone_t               *shm_zone;
+    ngx_flag_t                    redact;        /* the module is used */
 } ngx_http_playfab_main_conf_t;
 
 
@@ -224,6 +225,8 @@ ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
 
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_playfab_auth_sync(ngx_http_request_t *r,
+    ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
 ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
     ngx_uint_t why, const char *challenge, const char *reason);
 ngx_int_t ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
@@ -297,8 +300,11 @@ ngx_int_t ngx_http_playfab_api_call(ngx_http_request_t *r,
 ngx_int_t ngx_http_playfab_api_failure(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call, playfab_envelope_t *env,
     playfab_reply_e reply, ngx_http_playfab_problem_t *problem);
-ngx_uint_t ngx_http_playfab_api_token_rejected(ngx_http_playfab_call_t *call,
-    playfab_envelope_t *env, playfab_reply_e reply);
+playfab_reply_e ngx_http_playfab_api_reply(ngx_http_playfab_call_t *call,
+    playfab_envelope_t *env);
+ngx_uint_t ngx_http_playfab_api_retry(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, playfab_envelope_t *env,
+    playfab_reply_e reply);
 const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
 ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
 

@@ -160,14 +160,7 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    ngx_memzero(&env, sizeof(playfab_envelope_t));
-
-    reply = PLAYFAB_REPLY_MALFORMED;
-
-    if (call->status && call->rc == NGX_OK) {
-        reply = playfab_envelope_parse(&env, (char *) call->body.data,
-                                       call->body.len);
-    }
+    reply = ngx_http_playfab_api_reply(call, &env);
 
     if (reply != PLAYFAB_REPLY_OK) {
         status = ngx_http_playfab_api_failure(r, call, &env, reply, problem);

@@ -182,14 +182,32 @@ ngx_http_playfab_request_id_valid(ngx_str_t *id)
 }
 
 
+/* the identity: API keys and JWTs are checked now if nobody did yet */
+
 static ngx_int_t
 ngx_http_playfab_str_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_str_t               *s;
-    ngx_http_playfab_ctx_t  *ctx;
+    ngx_str_t                    *s;
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_playfab_loc_conf_t  *plcf;
 
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+    plcf = ngx_http_get_module_loc_conf(r->main,
+                                        ngx_http_playfab_party_module);
+
+    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY
+        || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT)
+    {
+        ctx = ngx_http_playfab_get_ctx(r->main);
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        (void) ngx_http_playfab_auth_sync(r->main, plcf, ctx);
+
+    } else {
+        ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+    }
 
     if (ctx == NULL) {
         v->not_found = 1;

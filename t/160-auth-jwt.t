@@ -4,6 +4,7 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 use JwtTest;
+use MIME::Base64 ();
 
 my $now = time;
 $ENV{TEST_NGINX_JWT_DIR} = jwt_dir();
@@ -30,8 +31,15 @@ my $pem = do { local $/; <$fh> };
 close $fh;
 $T{confused} = jwt_hs($pem, {sub => 'evil', exp => $now + 600});
 
-# a valid token with one signature byte changed
-($T{forged} = $T{rs}) =~ s/(.)$/$1 eq 'A' ? 'B' : 'A'/e;
+# a valid token with one byte of its decoded signature changed (editing
+# the last base64url character could set unused bits: malformed instead)
+{
+    my ($input, $sig) = $T{rs} =~ /\A(.*)\.([^.]+)\z/;
+    (my $std = $sig) =~ tr{-_}{+/};
+    my $raw = MIME::Base64::decode_base64($std . '=' x (-length($std) % 4));
+    substr($raw, 0, 1) = chr(ord(substr($raw, 0, 1)) ^ 1);
+    $T{forged} = "$input." . b64url($raw);
+}
 
 sub Test::Base::Filter::tok { "Authorization: Bearer $T{$_[0]}" }
 
