@@ -11,6 +11,8 @@
 #                         and run each for s seconds (default 60)
 #   ./build.sh bench      build, then the benchmark of t/bench/ (module vs
 #                         nginx's own proxying, on 127.0.0.1; a few minutes)
+#   ./build.sh soak [s]   build, then s seconds (default 120) of mixed load,
+#                         random PlayFab faults and bad input, with checks
 #   ./build.sh deb        build, then libnginx-mod-http-playfab-party_*.deb
 #                         in build/deb/ (Debian's module package layout)
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
@@ -223,9 +225,11 @@ case $cmd in
         fi ;;
     deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
     bench)     install_deps wrk; build_module; "$ROOT/t/bench/run.sh" ;;
+    soak)      install_deps; build_module
+               SOAK_MODULE=$SO "$ROOT/t/soak/run.sh" "${2:-120}" ;;
     fuzz)      install_deps clang libclang-rt-dev
                "$ROOT/t/fuzz/run.sh" "${2:-60}" ;;
     demo)      install_deps; build_module; demo ;;
     demo-stop) stop_demo ;;
-    *)         die "unknown command \"$cmd\" (build, test, bench, fuzz, deb, demo, demo-stop)" ;;
+    *)         die "unknown command \"$cmd\" (build, test, bench, soak, fuzz, deb, demo, demo-stop)" ;;
 esac

@@ -283,6 +283,10 @@ ngx_http_playfab_party_read_body(ngx_http_request_t *r, ngx_str_t *body)
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
 
+        if (ngx_buf_size(b) == 0) {
+            continue;
+        }
+
         if (b->in_file) {
             n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
                               b->file_pos);

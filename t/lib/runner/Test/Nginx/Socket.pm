@@ -49,7 +49,7 @@ Test::More; C<run_tests> plans C<no_plan> if nothing was planned.
     error_code  error_code_like  response_body  response_body_like
     response_body_unlike  response_headers  response_headers_like
     error_log  no_error_log  must_die  timeout  wait  log_level  abort
-    ignore_response  SKIP  ONLY  LAST
+    ignore_response  expect_worker_crash  SKIP  ONLY  LAST
 
 Expected values (error_code, response_*) may be eval ARRAYs with one entry
 per request; a plain value applies to every request. C<response_headers>
@@ -60,6 +60,13 @@ C<error_log> and C<no_error_log> are substring patterns (one per line, or
 an eval string, qr// or ARRAY) checked once per block, after nginx has
 stopped, against everything it logged (error.log and stderr). Every block
 also gets a "no worker crash" assertion. Unknown sections are ignored.
+
+C<--- expect_worker_crash: 9> (signal numbers, space-separated) is for
+blocks that kill workers on purpose: the "no worker crash" check then
+lets "worker process N exited on signal S" through for those signals
+(without "(core dumped)"); any other signal, a core dump or a sanitizer
+report still fails the block. This section is not in CPAN's
+Test::Nginx, which has no such check.
 
 C<$TEST_NGINX_*> variables are expanded in main_config, http_config,
 config, user_files, request, raw_request, more_headers, response_body,
@@ -262,7 +269,8 @@ sub run_block {
 
     my @log = read_log_lines(@log_offsets);
     check_error_log($name, \@log, \@wanted, \@unwanted);
-    check_no_crash($name, \@log, $status, $how, $state eq 'up');
+    check_no_crash($name, \@log, $status, $how, $state eq 'up',
+        scalar $block->expect_worker_crash);
 
     my @results = Test::More->builder->summary;
     diag_log_tail(\@log) if grep { !$_ } @results[$first_test .. $#results];
@@ -843,9 +851,14 @@ sub check_error_log {
 }
 
 sub check_no_crash {
-    my ($name, $log, $status, $how, $was_up) = @_;
+    my ($name, $log, $status, $how, $was_up, $expected) = @_;
 
-    my @problems = grep { /$CrashRegex/ } @$log;
+    my %signals = map { $_ => 1 } split ' ', $expected // '';
+    my @problems = grep {
+        /$CrashRegex/
+            && !(/ worker process \d+ exited on signal (\d+)$/
+                 && $signals{$1})
+    } @$log;
     splice @problems, 5, @problems, '...' if @problems > 5;
     if ($how eq 'self' && $was_up) {
         push @problems, 'nginx exited during the test with '

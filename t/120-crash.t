@@ -1,0 +1,265 @@
+# Reload and crash survival, with a master and two workers: a worker
+# SIGKILLed while it holds the title token's fetch lease leaves the zone
+# usable (the master respawns it, the lease expires after
+# playfab_token_wait, the next request fetches again); a worker can be
+# killed again and again; "nginx -s reload" in the middle of requests
+# loses none of them and keeps the token.
+#
+# A test kills the worker that serves it through the emulator's
+# /_emu/signal endpoint, given $pid; that request gets no response.
+#
+# nginx logs a worker's death as "[alert] ... worker process N exited on
+# signal 9": the killing blocks expect exactly that alert and no other,
+# and say so with "--- expect_worker_crash: 9", which tells the runner's
+# "no worker crash" check to let SIGKILL deaths through (and nothing
+# else: other signals, core dumps, sanitizer reports still fail).
+#
+# A worker killed while it holds the zone's mutex (a few instructions
+# long, not reproducible from a test) is handled by nginx itself: the
+# master force-unlocks every shared zone's mutex held by a dead worker
+# (ngx_shmtx_force_unlock, "[alert] shared memory zone ... was locked
+# by N").  The blocks below assert that no such line appears, i.e. the
+# kills hit the worker while it waits, as intended.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+$ENV{TEST_NGINX_FANOUT_PORT} ||= 1990;
+
+workers(2);
+master_on();
+repeat_each(1);
+no_shuffle();
+
+
+package Test::Base::Filter;
+
+# every [alert] except a worker's death by SIGKILL, and the other
+# levels that must not appear
+sub no_other_alert {
+    return [qr/\[alert\](?!.* worker process \d+ exited on signal 9$)/,
+            'was locked by', '[crit]', '[emerg]', '[error]'];
+}
+
+package main;
+
+run_tests();
+
+__DATA__
+
+=== TEST 1: a worker killed while it holds the fetch lease: the lease expires after playfab_token_wait, the next request fetches again
+/kill-while-fetching starts a party request in the background in its
+own worker (mirror), whose GetEntityToken the emulator holds for 1.5 s;
+500 ms later the emulator SIGKILLs that worker.  The next request finds
+the dead worker's lease, waits for it to expire (playfab_token_wait 1s)
+and fetches the token itself.  The block then waits for the dead
+worker's GetEntityToken to be answered (into a closed connection), so
+that it does not run into the next block.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+    playfab_token_wait 1s;
+--- playfab_emulator
+{"faults": {"GetEntityToken": {"delay_ms": 1500, "times": 1}}}
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+
+    location = /kill-while-fetching {
+        mirror /background-party;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
+    }
+
+    location = /background-party {
+        internal;
+        playfab_auth off;
+        playfab_party;
+    }
+--- request eval
+["POST /kill-while-fetching\n" . party_body(),
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken",
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/sleep?ms=1000",
+ "GET /emu/stats"]
+--- more_headers
+Content-Type: application/json
+--- timeout: 5
+--- error_code eval
+["", 200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/\A\z/, qr/"PartyId"/, qr/\A2\n\z/, qr/"PartyId"/, qr/ok/,
+ qr/\A(?=.*"GetEntityToken":2,)(?=.*"RequestPartyService":2,)(?=.*"tokens_issued":2,)/]
+--- expect_worker_crash: 9
+--- error_log eval
+[qr/\[alert\] .* worker process \d+ exited on signal 9$/,
+ 'playfab: title token being fetched elsewhere, waiting',
+ 'playfab: title token miss, fetching']
+--- no_error_log eval
+no_other_alert()
+
+
+
+=== TEST 2: the master respawns killed workers: three kills in a row, each followed by a request that succeeds
+With two workers and no respawn, the third kill would leave no worker to
+answer.  The token cached before the kills is still used after them.
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+
+    location = /kill {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "GET /kill", "POST /v1/party\n" . party_body(),
+ "GET /kill", "POST /v1/party\n" . party_body(),
+ "GET /kill", "POST /v1/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, "", 200, "", 200, "", 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/\A\z/, qr/"PartyId"/, qr/\A\z/, qr/"PartyId"/,
+ qr/\A\z/, qr/"PartyId"/, qr/\A1\n\z/, qr/\A4\n\z/]
+--- expect_worker_crash: 9
+--- error_log eval
+[qr/\[alert\] .* worker process \d+ exited on signal 9$/]
+--- no_error_log eval
+no_other_alert()
+
+
+
+=== TEST 3: a worker killed while its party request waits on RequestPartyService: the token stays cached, the next requests succeed
+The background party request's RequestPartyService is held 1.5 s; its
+worker is killed after 500 ms, when the title token it fetched is in
+the zone.  (PlayFab still allocates that party: nobody gets it.)
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"delay_ms": 1500, "times": 1}}}
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+
+    location = /kill-while-allocating {
+        mirror /background-party;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
+    }
+
+    location = /background-party {
+        internal;
+        playfab_auth off;
+        playfab_party;
+    }
+--- request eval
+["POST /kill-while-allocating\n" . party_body(),
+ "POST /v1/party\n" . party_body(),
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/sleep?ms=1000",
+ "GET /emu/stats"]
+--- more_headers
+Content-Type: application/json
+--- timeout: 5
+--- error_code eval
+["", 200, 200, 200, 200]
+--- response_body_like eval
+[qr/\A\z/, qr/"PartyId"/, qr/"PartyId"/, qr/ok/,
+ qr/\A(?=.*"GetEntityToken":1,)(?=.*"RequestPartyService":3,)(?=.*"parties_allocated":3[,}])/]
+--- expect_worker_crash: 9
+--- error_log eval
+[qr/\[alert\] .* worker process \d+ exited on signal 9$/]
+--- no_error_log eval
+no_other_alert()
+
+
+
+=== TEST 4: nginx -s reload in the middle of requests: every request in flight completes with 200 and the title token is kept
+/reload-during-load sends 17 party requests at once (itself and 16
+mirrors) through new connections to a second server; the emulator holds
+each RequestPartyService for 1 s and reloads nginx (SIGHUP to the
+master) 300 ms after they start.  The second server logs each request's
+status to fanout.log.  GetEntityToken is called once, before the reload.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+
+    log_format status_only "$status $request_uri";
+
+    server {
+        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
+        access_log logs/fanout.log status_only;
+
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party;
+        }
+
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"delay_ms": 1000}}}
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        playfab_party;
+    }
+
+    location = /reload-during-load {
+        mirror /hup;
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
+        mirror /m; mirror /m; mirror /m; mirror /m;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+
+    location = /m {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+
+    location = /hup {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=HUP&master=1&delay_ms=300;
+    }
+
+    location = /fanout-log {
+        default_type text/plain;
+        alias $TEST_NGINX_SERVER_ROOT/logs/fanout.log;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(),
+ "POST /reload-during-load\n" . party_body(),
+ "GET /emu/sleep?ms=1000",
+ "GET /fanout-log",
+ "POST /v1/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- timeout: 5
+--- error_code eval
+[200, 200, 200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/"PartyId"/, qr/ok/, qr/\A(?:200 \/v1\/party\n){17}\z/,
+ qr/"PartyId"/, qr/\A1\n\z/, qr/\A19\n\z/]
+--- error_log
+reconfiguring
+gracefully shutting down
+--- no_error_log
+[error]
+[alert]
+[crit]
+[emerg]
