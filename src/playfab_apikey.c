@@ -34,19 +34,6 @@ static long playfab_apikey_fail(unsigned *line, unsigned n, char *err,
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
-static const EVP_MD *playfab_apikey_sha256(void);
-
-
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-
-/*
- * EVP_sha256() makes OpenSSL 3 look the implementation up again for
- * every digest (a third of the cost of hashing a short key): it is
- * fetched once per process, on first use, and kept.
- */
-static EVP_MD  *playfab_apikey_md;
-
-#endif
 
 
 /*
@@ -125,17 +112,13 @@ playfab_apikey_match(const playfab_apikey_t *keys, size_t n,
     size_t                   i;
     unsigned int             md_len;
     unsigned char            md[EVP_MAX_MD_SIZE];
-    const EVP_MD            *sha256;
     const playfab_apikey_t  *found;
 
     if (key == NULL || key_len == 0 || key_len > PLAYFAB_APIKEY_LEN_MAX) {
         return NULL;
     }
 
-    sha256 = playfab_apikey_sha256();
-
-    if (sha256 == NULL
-        || EVP_Digest(key, key_len, md, &md_len, sha256, NULL) != 1
+    if (EVP_Digest(key, key_len, md, &md_len, EVP_sha256(), NULL) != 1
         || md_len != PLAYFAB_APIKEY_DIGEST_LEN)
     {
         return NULL;
@@ -156,21 +139,6 @@ playfab_apikey_match(const playfab_apikey_t *keys, size_t n,
     OPENSSL_cleanse(md, sizeof(md));
 
     return found;
-}
-
-
-static const EVP_MD *
-playfab_apikey_sha256(void)
-{
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    if (playfab_apikey_md == NULL) {
-        playfab_apikey_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-    }
-
-    return playfab_apikey_md;
-#else
-    return EVP_sha256();
-#endif
 }
 
 

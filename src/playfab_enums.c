@@ -135,15 +135,8 @@ playfab_party_enum_lookup(const playfab_party_enum_t *e, const char *name,
 {
     int  i;
 
-    if (len == 0) {
-        return -1;
-    }
-
-    /* the first byte, then the length and the rest */
-
     for (i = 0; i < e->n; i++) {
-        if (e->names[i][0] == name[0]
-            && strlen(e->names[i]) == len
+        if (strlen(e->names[i]) == len
             && memcmp(e->names[i], name, len) == 0)
         {
             return i;

@@ -6,10 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "playfab_json.h"
 
 
@@ -27,48 +23,6 @@ static const unsigned char  playfab_json_special[256] = {
 };
 
 
-/*
- * The first byte of p[0..last) that a JSON string cannot hold as it is,
- * or last; 16 bytes at a time where SSE2 is (every x86-64).
- */
-
-const char *
-playfab_json_plain(const char *p, const char *last)
-{
-#if defined(__SSE2__)
-    int      mask;
-    __m128i  x, quote, backslash, control, hit;
-
-    quote = _mm_set1_epi8('"');
-    backslash = _mm_set1_epi8('\\');
-    control = _mm_set1_epi8(0x1f);
-
-    while (last - p >= 16) {
-        x = _mm_loadu_si128((const __m128i *) (const void *) p);
-
-        /* min(x, 0x1f) == x: an unsigned byte below 0x20 */
-        hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                        _mm_cmpeq_epi8(x, backslash)),
-                           _mm_cmpeq_epi8(_mm_min_epu8(x, control), x));
-
-        mask = _mm_movemask_epi8(hit);
-
-        if (mask) {
-            return p + __builtin_ctz((unsigned) mask);
-        }
-
-        p += 16;
-    }
-#endif
-
-    while (p < last && !playfab_json_special[(unsigned char) *p]) {
-        p++;
-    }
-
-    return p;
-}
-
-
 size_t
 playfab_json_escape(char *dst, const char *src, size_t len)
 {
@@ -82,7 +36,11 @@ playfab_json_escape(char *dst, const char *src, size_t len)
 
         /* the common case: a run of bytes copied as they are */
 
-        run = (size_t) (playfab_json_plain(&src[i], &src[len]) - src);
+        for (run = i; run < len; run++) {
+            if (playfab_json_special[(unsigned char) src[run]]) {
+                break;
+            }
+        }
 
         if (run > i) {
             if (dst) {

@@ -1,14 +1,8 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
- *
- * PlayFab's replies read in place with the strict reader: the envelope's
- * members in one pass over the top level, each operation's data in one
- * pass over "data".  Strings are used where they are in the reply; only
- * escaped ones are decoded, into env->scratch.
  */
 
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "playfab_json.h"
@@ -22,148 +16,68 @@
 #define PLAYFAB_REPLY_DESCRIPTOR_MAX  8192
 #define PLAYFAB_REPLY_TIME_MAX        64
 
-/* the character classes of playfab_reply_class[] */
-#define PLAYFAB_REPLY_BASE64          1      /* A-Z a-z 0-9 + / */
-#define PLAYFAB_REPLY_ID              2      /* A-Z a-z 0-9 . _ : - */
-
-#define playfab_reply_name_t(s)       { s, sizeof(s) - 1 }
-#define playfab_reply_literal(buf, n, s)                                     \
-    playfab_reply_put(buf, n, s, sizeof(s) - 1)
-
-
-typedef struct {
-    const char   *name;
-    size_t        len;
-} playfab_reply_member_t;
-
-/* the envelope's members, in the order of playfab_reply_top[] */
-enum {
-    PLAYFAB_ENV_CODE = 0,
-    PLAYFAB_ENV_STATUS,
-    PLAYFAB_ENV_ERRCODE,
-    PLAYFAB_ENV_DATA,
-    PLAYFAB_ENV_ERROR,
-    PLAYFAB_ENV_MESSAGE,
-    PLAYFAB_ENV_RETRY,
-    PLAYFAB_ENV_TOP
-};
-
 
 static void playfab_reply_reset(playfab_envelope_t *env);
-static playfab_reply_e playfab_reply_classify(playfab_envelope_t *env,
-    const char *root);
+static int playfab_reply_has_nul(const char *buf, size_t len);
+static int playfab_reply_blank(const char *p, size_t len);
+static playfab_reply_e playfab_reply_classify(playfab_envelope_t *env);
 static playfab_reply_e playfab_reply_fault(playfab_envelope_t *env,
-    const char **m);
-static void playfab_reply_members(const playfab_envelope_t *env,
-    const char *obj, const playfab_reply_member_t *names, size_t n,
-    const char **out);
-static const char *playfab_reply_text(const playfab_envelope_t *env,
-    const char *item, size_t *len);
-static int playfab_reply_int(const playfab_envelope_t *env,
-    const char *item, int *out);
+    const cJSON *errcode);
+static const cJSON *playfab_reply_get(const cJSON *obj, const char *name);
+static int playfab_reply_int(const cJSON *item, int *out);
 static long playfab_reply_retry(double d);
-static void playfab_reply_name(char *dst, size_t size, const char *s,
-    size_t len);
-static void playfab_reply_message(char *dst, size_t size, const char *s,
-    size_t len);
+static void playfab_reply_name(char *dst, size_t size, const char *s);
+static void playfab_reply_message(char *dst, size_t size, const char *s);
 static size_t playfab_reply_utf8(const char *p, size_t len);
-static int playfab_reply_string(const playfab_envelope_t *env,
-    const char *item, size_t max, const char **s, size_t *len);
-static int playfab_reply_id(const playfab_envelope_t *env, const char *item,
+static int playfab_reply_string(const cJSON *obj, const char *name,
+    size_t max, const char **s, size_t *len);
+static int playfab_reply_id(const cJSON *obj, const char *name,
     const char **s, size_t *len);
-static int playfab_reply_optional_id(const playfab_envelope_t *env,
-    const char *item, const char **s, size_t *len);
+static int playfab_reply_optional_id(const cJSON *obj, const char *name,
+    const char **s, size_t *len);
 static int playfab_reply_ascii(const char *s, size_t len, unsigned char low);
-static int playfab_reply_charset(const char *s, size_t len,
-    unsigned char set);
+static int playfab_reply_alnum(unsigned char c);
+static int playfab_reply_guid(const char *s, size_t len);
 static int playfab_reply_base64(const char *s, size_t len);
-static size_t playfab_reply_put(char *buf, size_t n, const char *s,
-    size_t len);
+static size_t playfab_reply_put(char *buf, size_t n, const char *lit);
+static size_t playfab_reply_member(char *buf, size_t n, const char *prefix,
+    const char *s, size_t len);
 
-
-static const playfab_reply_member_t  playfab_reply_top[PLAYFAB_ENV_TOP] = {
-    playfab_reply_name_t("code"),
-    playfab_reply_name_t("status"),
-    playfab_reply_name_t("errorCode"),
-    playfab_reply_name_t("data"),
-    playfab_reply_name_t("error"),
-    playfab_reply_name_t("errorMessage"),
-    playfab_reply_name_t("retryAfterSeconds")
-};
-
-static const playfab_reply_member_t  playfab_reply_token[] = {
-    playfab_reply_name_t("EntityToken"),
-    playfab_reply_name_t("TokenExpiration")
-};
-
-static const playfab_reply_member_t  playfab_reply_party[] = {
-    playfab_reply_name_t("PartyId"),
-    playfab_reply_name_t("InvitationId"),
-    playfab_reply_name_t("SerializedNetworkDescriptor")
-};
-
-static const playfab_reply_member_t  playfab_reply_identity[] = {
-    playfab_reply_name_t("Entity"),
-    playfab_reply_name_t("Lineage")
-};
-
-static const playfab_reply_member_t  playfab_reply_entity[] = {
-    playfab_reply_name_t("Id"),
-    playfab_reply_name_t("Type")
-};
-
-static const playfab_reply_member_t  playfab_reply_lineage[] = {
-    playfab_reply_name_t("MasterPlayerAccountId"),
-    playfab_reply_name_t("TitleId")
-};
-
-/* PLAYFAB_REPLY_BASE64 | PLAYFAB_REPLY_ID by byte; 0 from 0x80 on */
-static const unsigned char  playfab_reply_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 1,     /* + - . / */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 0, 0, 0, 0, 0,     /* 0-9 : */
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,     /* A-O */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 2,     /* P-Z _ */
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,     /* a-o */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0      /* p-z */
-};
-
-
-/*
- * The text is checked whole first: RFC 8259 JSON, nested at most
- * PLAYFAB_JSON_MAX_DEPTH deep, no NUL and no "\u0000" (either would cut
- * a string short), raw control bytes inside strings taken as cJSON
- * takes them (an errorMessage's are made blanks).
- */
 
 playfab_reply_e
 playfab_envelope_parse(playfab_envelope_t *env, const char *buf, size_t len)
 {
-    playfab_reply_e     rc;
-    playfab_json_doc_t  doc;
+    cJSON            *root;
+    const char       *end;
+    playfab_reply_e   rc;
 
     playfab_reply_reset(env);
 
     if (buf == NULL
         || len == 0
-        || playfab_json_check(buf, len, PLAYFAB_JSON_RAW_CONTROLS, &doc) != 0
-        || !playfab_json_is_object(doc.root))
+        || playfab_json_depth(buf, len) > PLAYFAB_JSON_MAX_DEPTH
+        || playfab_reply_has_nul(buf, len))
     {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (doc.escaped) {
-        env->scratch = malloc(len);
-        if (env->scratch == NULL) {
-            return PLAYFAB_REPLY_MALFORMED;
-        }
+    end = NULL;
+    root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+
+    if (root == NULL) {
+        return PLAYFAB_REPLY_MALFORMED;
     }
 
-    env->text = buf;
-    env->last = doc.last;
+    env->root = root;
 
-    rc = playfab_reply_classify(env, doc.root);
+    if (!cJSON_IsObject(root)
+        || !playfab_reply_blank(end, (size_t) (buf + len - end)))
+    {
+        rc = PLAYFAB_REPLY_MALFORMED;
+
+    } else {
+        rc = playfab_reply_classify(env);
+    }
 
     if (rc == PLAYFAB_REPLY_MALFORMED) {
         playfab_envelope_free(env);
@@ -177,11 +91,9 @@ playfab_envelope_parse(playfab_envelope_t *env, const char *buf, size_t len)
 void
 playfab_envelope_free(playfab_envelope_t *env)
 {
-    free(env->scratch);
+    cJSON_Delete(env->root);
 
-    env->scratch = NULL;
-    env->text = NULL;
-    env->last = NULL;
+    env->root = NULL;
     env->data = NULL;
 }
 
@@ -194,40 +106,81 @@ playfab_reply_reset(playfab_envelope_t *env)
 }
 
 
-static playfab_reply_e
-playfab_reply_classify(playfab_envelope_t *env, const char *root)
+/*
+ * A raw NUL or a "\u0000" escape would end the C string cJSON makes of
+ * a value, silently cutting it short: such a document is refused.
+ */
+
+static int
+playfab_reply_has_nul(const char *buf, size_t len)
 {
-    const char  *m[PLAYFAB_ENV_TOP], *data;
+    size_t  i;
 
-    playfab_reply_members(env, root, playfab_reply_top, PLAYFAB_ENV_TOP, m);
+    for (i = 0; i < len; i++) {
 
-    if (m[PLAYFAB_ENV_STATUS] != NULL
-        && !playfab_json_is_string(m[PLAYFAB_ENV_STATUS]))
-    {
+        if (buf[i] == '\0') {
+            return 1;
+        }
+
+        if (buf[i] != '\\') {
+            continue;
+        }
+
+        if (len - i > 5 && memcmp(&buf[i + 1], "u0000", 5) == 0) {
+            return 1;
+        }
+
+        if (i + 1 < len && buf[i + 1] == '\\') {
+            i++;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+playfab_reply_blank(const char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static playfab_reply_e
+playfab_reply_classify(playfab_envelope_t *env)
+{
+    const cJSON  *code, *status, *errcode, *data;
+
+    code = playfab_reply_get(env->root, "code");
+    status = playfab_reply_get(env->root, "status");
+    errcode = playfab_reply_get(env->root, "errorCode");
+    data = playfab_reply_get(env->root, "data");
+
+    if (status != NULL && !cJSON_IsString(status)) {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (m[PLAYFAB_ENV_CODE] != NULL
-        && playfab_reply_int(env, m[PLAYFAB_ENV_CODE], &env->fault.code)
-           != 0)
-    {
+    if (code != NULL && playfab_reply_int(code, &env->fault.code) != 0) {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (m[PLAYFAB_ENV_ERRCODE] != NULL) {
+    if (errcode != NULL) {
         if (env->fault.code == 200) {
             return PLAYFAB_REPLY_MALFORMED;
         }
 
-        return playfab_reply_fault(env, m);
+        return playfab_reply_fault(env, errcode);
     }
 
-    data = m[PLAYFAB_ENV_DATA];
-
-    if (env->fault.code != 200
-        || data == NULL
-        || !playfab_json_is_object(data))
-    {
+    if (env->fault.code != 200 || !cJSON_IsObject(data)) {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
@@ -238,122 +191,72 @@ playfab_reply_classify(playfab_envelope_t *env, const char *root)
 
 
 static playfab_reply_e
-playfab_reply_fault(playfab_envelope_t *env, const char **m)
+playfab_reply_fault(playfab_envelope_t *env, const cJSON *errcode)
 {
-    double            d;
-    size_t            len;
-    const char       *error, *message, *retry, *s;
+    const cJSON      *error, *message, *retry;
     playfab_fault_t  *fault;
 
     fault = &env->fault;
 
-    error = m[PLAYFAB_ENV_ERROR];
-    message = m[PLAYFAB_ENV_MESSAGE];
-    retry = m[PLAYFAB_ENV_RETRY];
+    error = playfab_reply_get(env->root, "error");
+    message = playfab_reply_get(env->root, "errorMessage");
+    retry = playfab_reply_get(env->root, "retryAfterSeconds");
 
-    if (playfab_reply_int(env, m[PLAYFAB_ENV_ERRCODE], &fault->error_code)
-        != 0
-        || (error != NULL && !playfab_json_is_string(error))
-        || (message != NULL && !playfab_json_is_string(message))
-        || (retry != NULL && !playfab_json_is_number(retry)))
+    if (playfab_reply_int(errcode, &fault->error_code) != 0
+        || (error != NULL && !cJSON_IsString(error))
+        || (message != NULL && !cJSON_IsString(message))
+        || (retry != NULL && !cJSON_IsNumber(retry)))
     {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
     if (error != NULL) {
-        s = playfab_reply_text(env, error, &len);
-        playfab_reply_name(fault->error, sizeof(fault->error), s, len);
+        playfab_reply_name(fault->error, sizeof(fault->error),
+                           error->valuestring);
     }
 
     if (message != NULL) {
-        s = playfab_reply_text(env, message, &len);
-        playfab_reply_message(fault->message, sizeof(fault->message), s,
-                              len);
+        playfab_reply_message(fault->message, sizeof(fault->message),
+                              message->valuestring);
     }
 
     if (retry != NULL) {
-        if (playfab_json_number(retry, env->last, &d) != 0) {
-            return PLAYFAB_REPLY_MALFORMED;
-        }
-
-        fault->retry_after = playfab_reply_retry(d);
+        fault->retry_after = playfab_reply_retry(retry->valuedouble);
     }
 
     return PLAYFAB_REPLY_ERROR;
 }
 
 
-/*
- * out[i]: the value of the first member of obj named names[i], NULL if
- * there is none or it is a JSON null, or if obj is not an object
- */
+/* a member of an object; a JSON null counts as absent */
 
-static void
-playfab_reply_members(const playfab_envelope_t *env, const char *obj,
-    const playfab_reply_member_t *names, size_t n, const char **out)
+static const cJSON *
+playfab_reply_get(const cJSON *obj, const char *name)
 {
-    size_t               i, len;
-    unsigned             found, all;
-    const char          *key, *value;
-    playfab_json_str_t   str;
-    playfab_json_iter_t  it;
+    const cJSON  *item;
 
-    for (i = 0; i < n; i++) {
-        out[i] = NULL;
+    if (!cJSON_IsObject(obj)) {
+        return NULL;
     }
 
-    if (obj == NULL || !playfab_json_is_object(obj)) {
-        return;
-    }
+    item = cJSON_GetObjectItemCaseSensitive(obj, name);
 
-    found = 0;
-    all = (1u << n) - 1;
-
-    playfab_json_iter(&it, obj, env->last);
-
-    while (found != all && playfab_json_member(&it, &str, &value)) {
-        key = playfab_json_text(&str, env->text, env->scratch, &len);
-
-        for (i = 0; i < n; i++) {
-            if (names[i].len == len
-                && !(found & (1u << i))
-                && memcmp(names[i].name, key, len) == 0)
-            {
-                found |= 1u << i;
-                out[i] = playfab_json_is_null(value) ? NULL : value;
-                break;
-            }
-        }
-    }
-}
-
-
-/* the decoded text of the string at item */
-
-static const char *
-playfab_reply_text(const playfab_envelope_t *env, const char *item,
-    size_t *len)
-{
-    playfab_json_str_t  str;
-
-    playfab_json_string(item, env->last, &str);
-
-    return playfab_json_text(&str, env->text, env->scratch, len);
+    return cJSON_IsNull(item) ? NULL : item;
 }
 
 
 /* a number with an integral value that fits in an int */
 
 static int
-playfab_reply_int(const playfab_envelope_t *env, const char *item, int *out)
+playfab_reply_int(const cJSON *item, int *out)
 {
     double  d;
 
-    if (!playfab_json_is_number(item)
-        || playfab_json_number(item, env->last, &d) != 0)
-    {
+    if (!cJSON_IsNumber(item)) {
         return -1;
     }
+
+    d = item->valuedouble;
 
     if (!(d >= INT_MIN && d <= INT_MAX)) {
         return -1;
@@ -383,15 +286,18 @@ playfab_reply_retry(double d)
 /* the error name, or "" when it is not printable ASCII or too long */
 
 static void
-playfab_reply_name(char *dst, size_t size, const char *s, size_t len)
+playfab_reply_name(char *dst, size_t size, const char *s)
 {
+    size_t  len;
+
+    len = strlen(s);
+
     if (len >= size || !playfab_reply_ascii(s, len, 0x20)) {
         dst[0] = '\0';
         return;
     }
 
-    memcpy(dst, s, len);
-    dst[len] = '\0';
+    memcpy(dst, s, len + 1);
 }
 
 
@@ -401,11 +307,12 @@ playfab_reply_name(char *dst, size_t size, const char *s, size_t len)
  */
 
 static void
-playfab_reply_message(char *dst, size_t size, const char *s, size_t len)
+playfab_reply_message(char *dst, size_t size, const char *s)
 {
-    size_t          i, n, seq;
+    size_t          i, n, len, seq;
     unsigned char   c;
 
+    len = strlen(s);
     i = 0;
     n = 0;
 
@@ -472,17 +379,15 @@ playfab_token_reply(const playfab_envelope_t *env,
     playfab_token_reply_t *out)
 {
     size_t       len;
-    const char  *m[2], *exp;
+    const char  *exp;
 
     memset(out, 0, sizeof(playfab_token_reply_t));
 
-    playfab_reply_members(env, env->data, playfab_reply_token, 2, m);
-
-    if (playfab_reply_string(env, m[0], PLAYFAB_TOKEN_MAX, &out->token,
-                             &out->token_len) != 0
+    if (playfab_reply_string(env->data, "EntityToken", PLAYFAB_TOKEN_MAX,
+                             &out->token, &out->token_len) != 0
         || !playfab_reply_ascii(out->token, out->token_len, 0x21)
-        || playfab_reply_string(env, m[1], PLAYFAB_REPLY_TIME_MAX, &exp,
-                                &len) != 0
+        || playfab_reply_string(env->data, "TokenExpiration",
+                                PLAYFAB_REPLY_TIME_MAX, &exp, &len) != 0
         || playfab_rfc3339_parse(exp, len, &out->expires) != 0)
     {
         return -1;
@@ -496,30 +401,26 @@ int
 playfab_party_reply(const playfab_envelope_t *env,
     playfab_party_reply_t *out)
 {
-    const char  *m[3];
-
     memset(out, 0, sizeof(playfab_party_reply_t));
 
-    playfab_reply_members(env, env->data, playfab_reply_party, 3, m);
-
-    if (playfab_reply_string(env, m[0], PLAYFAB_REPLY_ID_MAX,
+    if (playfab_reply_string(env->data, "PartyId", PLAYFAB_REPLY_ID_MAX,
                              &out->party_id, &out->party_id_len) != 0
-        || !playfab_reply_charset(out->party_id, out->party_id_len,
-                                  PLAYFAB_REPLY_ID))
+        || !playfab_reply_guid(out->party_id, out->party_id_len))
     {
         return -1;
     }
 
-    if (playfab_reply_string(env, m[1], PLAYFAB_REPLY_INVITATION_MAX,
-                             &out->invitation_id, &out->invitation_id_len)
-        != 0
+    if (playfab_reply_string(env->data, "InvitationId",
+                             PLAYFAB_REPLY_INVITATION_MAX, &out->invitation_id,
+                             &out->invitation_id_len) != 0
         || !playfab_json_text_valid(out->invitation_id,
                                     out->invitation_id_len))
     {
         return -1;
     }
 
-    if (playfab_reply_string(env, m[2], PLAYFAB_REPLY_DESCRIPTOR_MAX,
+    if (playfab_reply_string(env->data, "SerializedNetworkDescriptor",
+                             PLAYFAB_REPLY_DESCRIPTOR_MAX,
                              &out->descriptor, &out->descriptor_len) != 0
         || !playfab_reply_base64(out->descriptor, out->descriptor_len))
     {
@@ -534,30 +435,28 @@ int
 playfab_identity_reply(const playfab_envelope_t *env,
     playfab_identity_t *out)
 {
-    const char  *m[2], *e[2], *l[2];
+    const cJSON  *entity, *lineage;
 
     memset(out, 0, sizeof(playfab_identity_t));
 
-    playfab_reply_members(env, env->data, playfab_reply_identity, 2, m);
-    playfab_reply_members(env, m[0], playfab_reply_entity, 2, e);
+    entity = playfab_reply_get(env->data, "Entity");
+    lineage = playfab_reply_get(env->data, "Lineage");
 
-    if (playfab_reply_id(env, e[0], &out->entity_id, &out->entity_id_len)
-        != 0
-        || playfab_reply_id(env, e[1], &out->entity_type,
+    if (playfab_reply_id(entity, "Id", &out->entity_id,
+                         &out->entity_id_len) != 0
+        || playfab_reply_id(entity, "Type", &out->entity_type,
                             &out->entity_type_len) != 0)
     {
         return -1;
     }
 
-    if (m[1] != NULL && !playfab_json_is_object(m[1])) {
+    if (lineage != NULL && !cJSON_IsObject(lineage)) {
         return -1;
     }
 
-    playfab_reply_members(env, m[1], playfab_reply_lineage, 2, l);
-
-    if (playfab_reply_optional_id(env, l[0], &out->master_id,
-                                  &out->master_id_len) != 0
-        || playfab_reply_optional_id(env, l[1], &out->title_id,
+    if (playfab_reply_optional_id(lineage, "MasterPlayerAccountId",
+                                  &out->master_id, &out->master_id_len) != 0
+        || playfab_reply_optional_id(lineage, "TitleId", &out->title_id,
                                      &out->title_id_len) != 0)
     {
         return -1;
@@ -572,43 +471,45 @@ playfab_party_reply_json(const playfab_party_reply_t *reply, char *buf)
 {
     size_t  n;
 
-    n = playfab_reply_literal(buf, 0, "{\"PartyId\":\"");
-    n += playfab_json_escape(buf ? &buf[n] : NULL, reply->party_id,
-                             reply->party_id_len);
-    n = playfab_reply_literal(buf, n, "\",\"InvitationId\":\"");
-    n += playfab_json_escape(buf ? &buf[n] : NULL, reply->invitation_id,
-                             reply->invitation_id_len);
-    n = playfab_reply_literal(buf, n, "\",\"SerializedNetworkDescriptor\":\"");
-    n += playfab_json_escape(buf ? &buf[n] : NULL, reply->descriptor,
-                             reply->descriptor_len);
+    n = playfab_reply_member(buf, 0, "{\"PartyId\":\"",
+                             reply->party_id, reply->party_id_len);
+    n = playfab_reply_member(buf, n, "\",\"InvitationId\":\"",
+                             reply->invitation_id, reply->invitation_id_len);
+    n = playfab_reply_member(buf, n, "\",\"SerializedNetworkDescriptor\":\"",
+                             reply->descriptor, reply->descriptor_len);
 
-    return playfab_reply_literal(buf, n, "\"}");
+    return playfab_reply_put(buf, n, "\"}");
 }
 
 
-/* a string of 1..max bytes */
+/* a string member of obj, 1..max bytes */
 
 static int
-playfab_reply_string(const playfab_envelope_t *env, const char *item,
-    size_t max, const char **s, size_t *len)
+playfab_reply_string(const cJSON *obj, const char *name, size_t max,
+    const char **s, size_t *len)
 {
-    if (item == NULL || !playfab_json_is_string(item)) {
+    const cJSON  *item;
+
+    item = playfab_reply_get(obj, name);
+
+    if (!cJSON_IsString(item) || item->valuestring == NULL) {
         return -1;
     }
 
-    *s = playfab_reply_text(env, item, len);
+    *s = item->valuestring;
+    *len = strlen(*s);
 
     return (*len == 0 || *len > max) ? -1 : 0;
 }
 
 
-/* a string of 1..128 bytes of printable ASCII */
+/* a string member of 1..128 bytes of printable ASCII */
 
 static int
-playfab_reply_id(const playfab_envelope_t *env, const char *item,
-    const char **s, size_t *len)
+playfab_reply_id(const cJSON *obj, const char *name, const char **s,
+    size_t *len)
 {
-    if (playfab_reply_string(env, item, PLAYFAB_REPLY_ID_MAX, s, len) != 0
+    if (playfab_reply_string(obj, name, PLAYFAB_REPLY_ID_MAX, s, len) != 0
         || !playfab_reply_ascii(*s, *len, 0x20))
     {
         return -1;
@@ -621,16 +522,16 @@ playfab_reply_id(const playfab_envelope_t *env, const char *item,
 /* as playfab_reply_id(), but an absent member leaves *s NULL */
 
 static int
-playfab_reply_optional_id(const playfab_envelope_t *env, const char *item,
+playfab_reply_optional_id(const cJSON *obj, const char *name,
     const char **s, size_t *len)
 {
-    if (item == NULL) {
+    if (playfab_reply_get(obj, name) == NULL) {
         *s = NULL;
         *len = 0;
         return 0;
     }
 
-    return playfab_reply_id(env, item, s, len);
+    return playfab_reply_id(obj, name, s, len);
 }
 
 
@@ -654,28 +555,33 @@ playfab_reply_ascii(const char *s, size_t len, unsigned char low)
 }
 
 
-/* 1 if every byte is in the class set of playfab_reply_class[] */
+static int
+playfab_reply_alnum(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+           || (c >= '0' && c <= '9');
+}
+
+
+/* [A-Za-z0-9._:-]+, which covers a GUID */
 
 static int
-playfab_reply_charset(const char *s, size_t len, unsigned char set)
+playfab_reply_guid(const char *s, size_t len)
 {
     size_t          i;
-    unsigned char   all;
+    unsigned char   c;
 
-    all = set;
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) s[i];
 
-    for (i = 0; i + 4 <= len; i += 4) {
-        all &= playfab_reply_class[(unsigned char) s[i]]
-               & playfab_reply_class[(unsigned char) s[i + 1]]
-               & playfab_reply_class[(unsigned char) s[i + 2]]
-               & playfab_reply_class[(unsigned char) s[i + 3]];
+        if (!playfab_reply_alnum(c)
+            && c != '-' && c != '_' && c != '.' && c != ':')
+        {
+            return 0;
+        }
     }
 
-    for ( /* void */ ; i < len; i++) {
-        all &= playfab_reply_class[(unsigned char) s[i]];
-    }
-
-    return all == set;
+    return 1;
 }
 
 
@@ -687,7 +593,8 @@ playfab_reply_charset(const char *s, size_t len, unsigned char set)
 static int
 playfab_reply_base64(const char *s, size_t len)
 {
-    size_t  pad;
+    size_t          i, pad;
+    unsigned char   c;
 
     for (pad = 0; pad < len && s[len - 1 - pad] == '='; pad++) {
         /* count the padding */
@@ -697,16 +604,38 @@ playfab_reply_base64(const char *s, size_t len)
         return 0;
     }
 
-    return playfab_reply_charset(s, len - pad, PLAYFAB_REPLY_BASE64);
+    for (i = 0; i < len - pad; i++) {
+        c = (unsigned char) s[i];
+
+        if (!playfab_reply_alnum(c) && c != '+' && c != '/') {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
 static size_t
-playfab_reply_put(char *buf, size_t n, const char *s, size_t len)
+playfab_reply_put(char *buf, size_t n, const char *lit)
 {
+    size_t  len;
+
+    len = strlen(lit);
+
     if (buf) {
-        memcpy(&buf[n], s, len);
+        memcpy(&buf[n], lit, len);
     }
 
     return n + len;
+}
+
+
+static size_t
+playfab_reply_member(char *buf, size_t n, const char *prefix, const char *s,
+    size_t len)
+{
+    n = playfab_reply_put(buf, n, prefix);
+
+    return n + playfab_json_escape(buf ? &buf[n] : NULL, s, len);
 }

@@ -2,9 +2,9 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * PlayFab replies: the {"code","status","data"} / error envelope and the
- * data of the three operations.  Pure C, no nginx headers.  All input
- * is untrusted: lengths and character sets of everything copied into a
- * response or a header are checked here.
+ * data of the three operations.  Pure C (cJSON), no nginx headers.  All
+ * input is untrusted: lengths and character sets of everything copied
+ * into a response or a header are checked here.
  */
 
 #ifndef PLAYFAB_REPLY_H
@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <cjson/cJSON.h>
 
 
 #define PLAYFAB_TOKEN_MAX        2048   /* an EntityToken longer: refused */
@@ -37,16 +38,9 @@ typedef struct {
                                                    -1 if absent */
 } playfab_fault_t;
 
-/*
- * A parsed reply points into the text it was parsed from, which must
- * stay as it is until playfab_envelope_free().
- */
 typedef struct {
-    const char       *text;         /* the reply, NULL when malformed */
-    const char       *last;
-    const char       *data;         /* the "data" object, NULL unless OK */
-    char             *scratch;      /* malloc'ed when the reply has
-                                       escapes: strings decoded */
+    cJSON            *root;
+    const cJSON      *data;
     playfab_fault_t   fault;
 } playfab_envelope_t;
 
@@ -82,18 +76,16 @@ typedef struct {
 
 
 /*
- * Parses an envelope in place: buf[0..len) must outlive env.  Any
- * return leaves env safe to pass to playfab_envelope_free().  An error
- * envelope without "errorCode" or with fields of the wrong type is
- * PLAYFAB_REPLY_MALFORMED.
+ * Parses an envelope.  Any return leaves env safe to pass to
+ * playfab_envelope_free().  An error envelope without "errorCode" or
+ * with fields of the wrong type is PLAYFAB_REPLY_MALFORMED.
  */
 playfab_reply_e playfab_envelope_parse(playfab_envelope_t *env,
     const char *buf, size_t len);
 void playfab_envelope_free(playfab_envelope_t *env);
 
 /* data extractors for a PLAYFAB_REPLY_OK envelope: 0, or -1 when the
- * data does not have the documented shape; pointers point into the
- * text or env's scratch, valid until playfab_envelope_free() */
+ * data does not have the documented shape; pointers point into env */
 int playfab_token_reply(const playfab_envelope_t *env,
     playfab_token_reply_t *out);
 int playfab_party_reply(const playfab_envelope_t *env,

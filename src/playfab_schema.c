@@ -1,10 +1,9 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
  *
- * RequestPartyServiceRequest: the strict reader checks the text
- * (playfab_lex.c), then the schema is walked over it in place with
- * tables: types, ranges, enums, lengths, unknown and duplicate keys,
- * UTF-8.  Strings stay in the body; only escaped ones are decoded.
+ * RequestPartyServiceRequest: the strict lexical pass (playfab_lex.c),
+ * cJSON for the tree, and the schema walked with tables: types, ranges,
+ * enums, lengths, unknown and duplicate keys, UTF-8.
  */
 
 #include <stdlib.h>
@@ -20,8 +19,6 @@
 #define PLAYFAB_PIC_PATH         PLAYFAB_NC_PATH                          \
                                  ".PartyInvitationConfiguration"
 #define PLAYFAB_KEYS_PATH        PLAYFAB_PIC_PATH ".EntityKeys"
-
-#define playfab_key(name, refused)  { name, sizeof(name) - 1, refused }
 
 
 /* the keys of each object, in the order of their slots */
@@ -58,58 +55,54 @@ enum {
 
 
 static void playfab_party_init(playfab_party_req_t *req);
-static int playfab_party_refused(const char *body, size_t len,
-    playfab_error_t *err);
-static int playfab_party_regions(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
-static int playfab_party_network(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
-static int playfab_party_invitation(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
-static int playfab_party_entity_keys(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
-static int playfab_party_entity_key(const playfab_party_doc_t *doc,
-    playfab_entity_key_t *key, const char *item, const char *path,
-    playfab_error_t *err);
-static int playfab_party_party_id(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
+static int playfab_party_blank(const char *p, const char *last);
+static int playfab_party_regions(playfab_party_req_t *req,
+    const cJSON *item, playfab_error_t *err);
+static int playfab_party_network(playfab_party_req_t *req,
+    const cJSON *item, playfab_error_t *err);
+static int playfab_party_invitation(playfab_party_req_t *req,
+    const cJSON *item, playfab_error_t *err);
+static int playfab_party_entity_keys(playfab_party_req_t *req,
+    const cJSON *item, playfab_error_t *err);
+static int playfab_party_entity_key(playfab_entity_key_t *key,
+    const cJSON *item, const char *path, playfab_error_t *err);
+static int playfab_party_party_id(playfab_party_req_t *req,
+    const cJSON *item, playfab_error_t *err);
 static int playfab_party_guid(const char *s, size_t len);
-static int playfab_party_tags(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err);
-static int playfab_party_tag(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, size_t n, const char *value,
+static int playfab_party_tags(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err);
+static int playfab_party_tag(const cJSON *tags, const cJSON *tag,
     playfab_error_t *err);
 
 
 static const playfab_party_key_t  playfab_top_keys[PLAYFAB_TOP_KEYS] = {
-    playfab_key("PreferredRegions", NULL),
-    playfab_key("NetworkConfiguration", NULL),
-    playfab_key("PartyId", NULL),
-    playfab_key("CustomTags", NULL),
-    playfab_key("PlayFabId",
-                "is set by the server from the caller's identity"),
-    playfab_key("TitleId", "is set by the server from its configuration")
+    { "PreferredRegions", NULL },
+    { "NetworkConfiguration", NULL },
+    { "PartyId", NULL },
+    { "CustomTags", NULL },
+    { "PlayFabId", "is set by the server from the caller's identity" },
+    { "TitleId", "is set by the server from its configuration" }
 };
 
 static const playfab_party_key_t  playfab_nc_keys[PLAYFAB_NC_KEYS] = {
-    playfab_key("MaxUsers", NULL),
-    playfab_key("MaxDevices", NULL),
-    playfab_key("MaxUsersPerDevice", NULL),
-    playfab_key("MaxDevicesPerUser", NULL),
-    playfab_key("MaxEndpointsPerDevice", NULL),
-    playfab_key("DirectPeerConnectivityOptions", NULL),
-    playfab_key("PartyInvitationConfiguration", NULL)
+    { "MaxUsers", NULL },
+    { "MaxDevices", NULL },
+    { "MaxUsersPerDevice", NULL },
+    { "MaxDevicesPerUser", NULL },
+    { "MaxEndpointsPerDevice", NULL },
+    { "DirectPeerConnectivityOptions", NULL },
+    { "PartyInvitationConfiguration", NULL }
 };
 
 static const playfab_party_key_t  playfab_pic_keys[PLAYFAB_PIC_KEYS] = {
-    playfab_key("Identifier", NULL),
-    playfab_key("Revocability", NULL),
-    playfab_key("EntityKeys", NULL)
+    { "Identifier", NULL },
+    { "Revocability", NULL },
+    { "EntityKeys", NULL }
 };
 
 static const playfab_party_key_t  playfab_ek_keys[PLAYFAB_EK_KEYS] = {
-    playfab_key("Id", NULL),
-    playfab_key("Type", NULL)
+    { "Id", NULL },
+    { "Type", NULL }
 };
 
 static const playfab_party_object_t  playfab_top_object = {
@@ -133,62 +126,64 @@ int
 playfab_party_parse(playfab_party_req_t *req, const char *body, size_t len,
     playfab_error_t *err)
 {
-    int                  rc;
-    const char          *f[PLAYFAB_TOP_KEYS];
-    playfab_json_doc_t   json;
-    playfab_party_doc_t  doc;
+    int           rc;
+    const char   *end;
+    const cJSON  *f[PLAYFAB_TOP_KEYS];
 
     playfab_party_init(req);
 
-    if (playfab_json_check(body, len, 0, &json) != 0) {
-        return playfab_party_refused(body, len, err);
+    if (playfab_json_depth(body, len) > PLAYFAB_JSON_MAX_DEPTH) {
+        playfab_error_set(err, "malformed_json", "",
+                          "must not nest deeper than %d levels",
+                          PLAYFAB_JSON_MAX_DEPTH);
+        return -1;
     }
 
-    if (!playfab_json_is_object(json.root)) {
+    if (playfab_party_lex(body, len, err) != 0) {
+        return -1;
+    }
+
+    req->root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+
+    if (req->root == NULL || !playfab_party_blank(end, body + len)) {
+        playfab_error_set(err, "malformed_json", "", "must be valid JSON");
+        return -1;
+    }
+
+    if (!cJSON_IsObject(req->root)) {
         playfab_error_set(err, "malformed_json", "", "must be a JSON object");
         return -1;
     }
 
-    if (json.escaped) {
-        req->scratch = malloc(len);
-        if (req->scratch == NULL) {
-            return -2;
-        }
+    if (playfab_party_fields(req->root, "", &playfab_top_object, f, err)
+        != 0)
+    {
+        return -1;
     }
 
-    doc.base = body;
-    doc.last = json.last;
-    doc.scratch = req->scratch;
-
-    rc = playfab_party_fields(&doc, json.root, "", &playfab_top_object, f,
-                              err);
-    if (rc != 0) {
-        return rc;
-    }
-
-    if (f[PLAYFAB_TOP_REGIONS]) {
-        rc = playfab_party_regions(&doc, req, f[PLAYFAB_TOP_REGIONS], err);
-        if (rc != 0) {
-            return rc;
-        }
+    if (f[PLAYFAB_TOP_REGIONS]
+        && playfab_party_regions(req, f[PLAYFAB_TOP_REGIONS], err) != 0)
+    {
+        return -1;
     }
 
     if (f[PLAYFAB_TOP_NETWORK]) {
-        rc = playfab_party_network(&doc, req, f[PLAYFAB_TOP_NETWORK], err);
+        rc = playfab_party_network(req, f[PLAYFAB_TOP_NETWORK], err);
         if (rc != 0) {
             return rc;
         }
     }
 
-    if (f[PLAYFAB_TOP_PARTY_ID]) {
-        rc = playfab_party_party_id(&doc, req, f[PLAYFAB_TOP_PARTY_ID], err);
-        if (rc != 0) {
-            return rc;
-        }
+    if (f[PLAYFAB_TOP_PARTY_ID]
+        && playfab_party_party_id(req, f[PLAYFAB_TOP_PARTY_ID], err) != 0)
+    {
+        return -1;
     }
 
-    if (f[PLAYFAB_TOP_TAGS]) {
-        return playfab_party_tags(&doc, req, f[PLAYFAB_TOP_TAGS], err);
+    if (f[PLAYFAB_TOP_TAGS]
+        && playfab_party_tags(req, f[PLAYFAB_TOP_TAGS], err) != 0)
+    {
+        return -1;
     }
 
     return 0;
@@ -205,58 +200,37 @@ playfab_party_init(playfab_party_req_t *req)
 }
 
 
-/*
- * Which rule a body the reader refused broke, in the order the checks
- * were made before the reader was: nesting, then the lexical rules,
- * then the grammar.
- */
-
 static int
-playfab_party_refused(const char *body, size_t len, playfab_error_t *err)
+playfab_party_blank(const char *p, const char *last)
 {
-    if (playfab_json_depth(body, len) > PLAYFAB_JSON_MAX_DEPTH) {
-        playfab_error_set(err, "malformed_json", "",
-                          "must not nest deeper than %d levels",
-                          PLAYFAB_JSON_MAX_DEPTH);
-        return -1;
+    for ( /* void */ ; p < last; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            return 0;
+        }
     }
 
-    if (playfab_party_lex(body, len, err) != 0) {
-        return -1;
-    }
-
-    playfab_error_set(err, "malformed_json", "", "must be valid JSON");
-
-    return -1;
+    return 1;
 }
 
 
 static int
-playfab_party_regions(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err)
+playfab_party_regions(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    int                  region;
-    size_t               n, len;
-    uint32_t             seen;
-    const char          *r, *name;
-    playfab_json_str_t   str;
-    playfab_json_iter_t  it;
-    char                 path[PLAYFAB_PARTY_PATH];
+    int           region;
+    size_t        n;
+    uint32_t      seen;
+    const cJSON  *r;
+    char          path[PLAYFAB_PARTY_PATH];
 
-    if (!playfab_json_is_array(item)) {
-        goto invalid;
-    }
-
-    playfab_json_iter(&it, item, doc->last);
-
-    if (it.p == NULL) {
+    if (!cJSON_IsArray(item) || item->child == NULL) {
         goto invalid;
     }
 
     n = 0;
     seen = 0;
 
-    while (playfab_json_element(&it, &r)) {
+    cJSON_ArrayForEach(r, item) {
 
         if (n == PLAYFAB_REGION_COUNT) {
             goto invalid;
@@ -264,10 +238,9 @@ playfab_party_regions(const playfab_party_doc_t *doc,
 
         region = -1;
 
-        if (playfab_json_is_string(r)) {
-            playfab_json_string(r, doc->last, &str);
-            name = playfab_party_text(doc, &str, &len);
-            region = playfab_region_lookup(name, len);
+        if (cJSON_IsString(r)) {
+            region = playfab_region_lookup(r->valuestring,
+                                           strlen(r->valuestring));
         }
 
         if (region == -1 || (seen & (1u << region))) {
@@ -298,23 +271,24 @@ invalid:
 
 
 static int
-playfab_party_network(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err)
+playfab_party_network(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    int          i, rc;
-    const char  *f[PLAYFAB_NC_KEYS];
-    char         path[PLAYFAB_PARTY_PATH];
+    int           i;
+    const cJSON  *f[PLAYFAB_NC_KEYS];
+    char          path[PLAYFAB_PARTY_PATH];
 
-    if (!playfab_json_is_object(item)) {
+    if (!cJSON_IsObject(item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_NC_PATH,
                           "must be an object");
         return -1;
     }
 
-    rc = playfab_party_fields(doc, item, PLAYFAB_NC_PATH, &playfab_nc_object,
-                              f, err);
-    if (rc != 0) {
-        return rc;
+    if (playfab_party_fields(item, PLAYFAB_NC_PATH, &playfab_nc_object, f,
+                             err)
+        != 0)
+    {
+        return -1;
     }
 
     for (i = 0; i < PLAYFAB_NC_NUMERIC; i++) {
@@ -322,20 +296,20 @@ playfab_party_network(const playfab_party_doc_t *doc,
             continue;
         }
 
-        playfab_party_path_n(path, PLAYFAB_NC_PATH, playfab_nc_keys[i].name,
-                             playfab_nc_keys[i].len);
+        playfab_party_path(path, PLAYFAB_NC_PATH, playfab_nc_keys[i].name);
 
-        rc = playfab_party_number(doc, f[i], path, &playfab_nc_ranges[i],
-                                  &req->num[i], err);
-        if (rc != 0) {
-            return rc;
+        if (playfab_party_number(f[i], path, &playfab_nc_ranges[i],
+                                 &req->num[i], err)
+            != 0)
+        {
+            return -1;
         }
 
         req->has_num[i] = 1;
     }
 
     if (f[PLAYFAB_NC_DPCO]
-        && playfab_party_enum(doc, f[PLAYFAB_NC_DPCO],
+        && playfab_party_enum(f[PLAYFAB_NC_DPCO],
                               PLAYFAB_NC_PATH ".DirectPeerConnectivityOptions",
                               &playfab_party_dpco_enum, &req->dpco, err)
            != 0)
@@ -344,8 +318,7 @@ playfab_party_network(const playfab_party_doc_t *doc,
     }
 
     if (f[PLAYFAB_NC_INVITATION]) {
-        return playfab_party_invitation(doc, req, f[PLAYFAB_NC_INVITATION],
-                                        err);
+        return playfab_party_invitation(req, f[PLAYFAB_NC_INVITATION], err);
     }
 
     return 0;
@@ -353,28 +326,28 @@ playfab_party_network(const playfab_party_doc_t *doc,
 
 
 static int
-playfab_party_invitation(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err)
+playfab_party_invitation(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    int          rc;
-    const char  *f[PLAYFAB_PIC_KEYS];
+    const cJSON  *f[PLAYFAB_PIC_KEYS];
 
-    if (!playfab_json_is_object(item)) {
+    if (!cJSON_IsObject(item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_PIC_PATH,
                           "must be an object");
         return -1;
     }
 
-    rc = playfab_party_fields(doc, item, PLAYFAB_PIC_PATH,
-                              &playfab_pic_object, f, err);
-    if (rc != 0) {
-        return rc;
+    if (playfab_party_fields(item, PLAYFAB_PIC_PATH, &playfab_pic_object, f,
+                             err)
+        != 0)
+    {
+        return -1;
     }
 
     req->has_invitation = 1;
 
     if (f[PLAYFAB_PIC_IDENTIFIER]
-        && playfab_party_string(doc, f[PLAYFAB_PIC_IDENTIFIER],
+        && playfab_party_string(f[PLAYFAB_PIC_IDENTIFIER],
                                 PLAYFAB_PIC_PATH ".Identifier", 1,
                                 PLAYFAB_IDENTIFIER_MAX, &req->identifier,
                                 &req->identifier_len, err)
@@ -384,7 +357,7 @@ playfab_party_invitation(const playfab_party_doc_t *doc,
     }
 
     if (f[PLAYFAB_PIC_REVOCABILITY]
-        && playfab_party_enum(doc, f[PLAYFAB_PIC_REVOCABILITY],
+        && playfab_party_enum(f[PLAYFAB_PIC_REVOCABILITY],
                               PLAYFAB_PIC_PATH ".Revocability",
                               &playfab_party_revocability_enum,
                               &req->revocability, err)
@@ -394,7 +367,7 @@ playfab_party_invitation(const playfab_party_doc_t *doc,
     }
 
     if (f[PLAYFAB_PIC_ENTITY_KEYS]) {
-        return playfab_party_entity_keys(doc, req, f[PLAYFAB_PIC_ENTITY_KEYS],
+        return playfab_party_entity_keys(req, f[PLAYFAB_PIC_ENTITY_KEYS],
                                          err);
     }
 
@@ -402,18 +375,15 @@ playfab_party_invitation(const playfab_party_doc_t *doc,
 }
 
 
-/* counted first: a list too long is refused before its entries are read */
-
 static int
-playfab_party_entity_keys(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err)
+playfab_party_entity_keys(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    size_t               n;
-    const char          *k;
-    playfab_json_iter_t  it;
-    char                 path[PLAYFAB_PARTY_PATH];
+    size_t        n;
+    const cJSON  *k;
+    char          path[PLAYFAB_PARTY_PATH];
 
-    if (!playfab_json_is_array(item)) {
+    if (!cJSON_IsArray(item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_KEYS_PATH,
                           "must be an array of EntityKey objects");
         return -1;
@@ -421,9 +391,7 @@ playfab_party_entity_keys(const playfab_party_doc_t *doc,
 
     n = 0;
 
-    playfab_json_iter(&it, item, doc->last);
-
-    while (playfab_json_element(&it, &k)) {
+    cJSON_ArrayForEach(k, item) {
         if (++n > PLAYFAB_ENTITY_KEYS_MAX) {
             playfab_error_set(err, "invalid_value", PLAYFAB_KEYS_PATH,
                               "must have at most %d entries",
@@ -438,24 +406,17 @@ playfab_party_entity_keys(const playfab_party_doc_t *doc,
         return 0;
     }
 
-    if (n <= PLAYFAB_ENTITY_KEYS_INLINE) {
-        req->entity_keys = req->inline_keys;
-
-    } else {
-        req->entity_keys = malloc(n * sizeof(playfab_entity_key_t));
-        if (req->entity_keys == NULL) {
-            return -2;
-        }
+    req->entity_keys = malloc(n * sizeof(playfab_entity_key_t));
+    if (req->entity_keys == NULL) {
+        return -2;
     }
 
     n = 0;
 
-    playfab_json_iter(&it, item, doc->last);
-
-    while (playfab_json_element(&it, &k)) {
+    cJSON_ArrayForEach(k, item) {
         playfab_party_path_index(path, PLAYFAB_KEYS_PATH, n);
 
-        if (playfab_party_entity_key(doc, &req->entity_keys[n], k, path, err)
+        if (playfab_party_entity_key(&req->entity_keys[n], k, path, err)
             != 0)
         {
             return -1;
@@ -469,21 +430,18 @@ playfab_party_entity_keys(const playfab_party_doc_t *doc,
 
 
 static int
-playfab_party_entity_key(const playfab_party_doc_t *doc,
-    playfab_entity_key_t *key, const char *item, const char *path,
-    playfab_error_t *err)
+playfab_party_entity_key(playfab_entity_key_t *key, const cJSON *item,
+    const char *path, playfab_error_t *err)
 {
-    const char  *f[PLAYFAB_EK_KEYS];
-    char         field[PLAYFAB_PARTY_PATH];
+    const cJSON  *f[PLAYFAB_EK_KEYS];
+    char          field[PLAYFAB_PARTY_PATH];
 
-    if (!playfab_json_is_object(item)) {
+    if (!cJSON_IsObject(item)) {
         playfab_error_set(err, "invalid_value", path, "must be an object");
         return -1;
     }
 
-    if (playfab_party_fields(doc, item, path, &playfab_ek_object, f, err)
-        != 0)
-    {
+    if (playfab_party_fields(item, path, &playfab_ek_object, f, err) != 0) {
         return -1;
     }
 
@@ -494,7 +452,7 @@ playfab_party_entity_key(const playfab_party_doc_t *doc,
         return -1;
     }
 
-    if (playfab_party_string(doc, f[PLAYFAB_EK_ID], field, 1,
+    if (playfab_party_string(f[PLAYFAB_EK_ID], field, 1,
                              PLAYFAB_ENTITY_ID_MAX, &key->id, &key->id_len,
                              err)
         != 0)
@@ -511,26 +469,23 @@ playfab_party_entity_key(const playfab_party_doc_t *doc,
 
     playfab_party_path(field, path, "Type");
 
-    return playfab_party_string(doc, f[PLAYFAB_EK_TYPE], field, 1,
+    return playfab_party_string(f[PLAYFAB_EK_TYPE], field, 1,
                                 PLAYFAB_ENTITY_TYPE_MAX, &key->type,
                                 &key->type_len, err);
 }
 
 
 static int
-playfab_party_party_id(const playfab_party_doc_t *doc,
-    playfab_party_req_t *req, const char *item, playfab_error_t *err)
+playfab_party_party_id(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    size_t               n;
-    const char          *s;
-    playfab_json_str_t   str;
+    size_t  n;
 
-    if (playfab_json_is_string(item)) {
-        playfab_json_string(item, doc->last, &str);
-        s = playfab_party_text(doc, &str, &n);
+    if (cJSON_IsString(item)) {
+        n = strlen(item->valuestring);
 
-        if (playfab_party_guid(s, n)) {
-            req->party_id = s;
+        if (playfab_party_guid(item->valuestring, n)) {
+            req->party_id = item->valuestring;
             req->party_id_len = n;
             return 0;
         }
@@ -573,19 +528,14 @@ playfab_party_guid(const char *s, size_t len)
 }
 
 
-/* counted first, as the entity keys; then each tag in order */
-
 static int
-playfab_party_tags(const playfab_party_doc_t *doc, playfab_party_req_t *req,
-    const char *item, playfab_error_t *err)
+playfab_party_tags(playfab_party_req_t *req, const cJSON *item,
+    playfab_error_t *err)
 {
-    size_t                 n, i;
-    const char            *v, *value[PLAYFAB_CUSTOM_TAGS_MAX];
-    playfab_json_str_t     key;
-    playfab_json_iter_t    it;
-    playfab_custom_tag_t  *tag;
+    size_t        n;
+    const cJSON  *tag;
 
-    if (!playfab_json_is_object(item)) {
+    if (!cJSON_IsObject(item)) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must be an object of string values");
         return -1;
@@ -593,93 +543,77 @@ playfab_party_tags(const playfab_party_doc_t *doc, playfab_party_req_t *req,
 
     n = 0;
 
-    playfab_json_iter(&it, item, doc->last);
-
-    while (playfab_json_member(&it, &key, &v)) {
-        if (n == PLAYFAB_CUSTOM_TAGS_MAX) {
+    cJSON_ArrayForEach(tag, item) {
+        if (++n > PLAYFAB_CUSTOM_TAGS_MAX) {
             playfab_error_set(err, "invalid_value", "CustomTags",
                               "must have at most %d entries",
                               PLAYFAB_CUSTOM_TAGS_MAX);
             return -1;
         }
-
-        tag = &req->custom_tags[n];
-        tag->key = playfab_party_text(doc, &key, &tag->key_len);
-        value[n++] = v;
     }
 
-    for (i = 0; i < n; i++) {
-        if (playfab_party_tag(doc, req, i, value[i], err) != 0) {
+    cJSON_ArrayForEach(tag, item) {
+        if (playfab_party_tag(item, tag, err) != 0) {
             return -1;
         }
     }
 
-    req->has_custom_tags = 1;
-    req->ncustom_tags = n;
+    req->custom_tags = item;
 
     return 0;
 }
 
 
 static int
-playfab_party_tag(const playfab_party_doc_t *doc, playfab_party_req_t *req,
-    size_t n, const char *value, playfab_error_t *err)
+playfab_party_tag(const cJSON *tags, const cJSON *tag, playfab_error_t *err)
 {
-    size_t                 i;
-    playfab_custom_tag_t  *tag, *prev;
-    char                   path[PLAYFAB_PARTY_PATH];
+    size_t        len;
+    const char   *s;
+    const cJSON  *prev;
+    char          path[PLAYFAB_PARTY_PATH];
 
-    tag = &req->custom_tags[n];
+    len = strlen(tag->string);
 
-    if (tag->key_len == 0 || tag->key_len > PLAYFAB_TAG_KEY_MAX) {
+    if (len == 0 || len > PLAYFAB_TAG_KEY_MAX) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must have keys of 1 to %d bytes",
                           PLAYFAB_TAG_KEY_MAX);
         return -1;
     }
 
-    if (!playfab_json_text_valid(tag->key, tag->key_len)) {
+    if (!playfab_json_text_valid(tag->string, len)) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must have keys of valid UTF-8 without control "
                           "characters");
         return -1;
     }
 
-    playfab_party_path_n(path, "CustomTags", tag->key, tag->key_len);
+    playfab_party_path(path, "CustomTags", tag->string);
 
-    for (i = 0; i < n; i++) {
-        prev = &req->custom_tags[i];
-
-        if (prev->key_len == tag->key_len
-            && memcmp(prev->key, tag->key, tag->key_len) == 0)
-        {
+    for (prev = tags->child; prev != tag; prev = prev->next) {
+        if (strcmp(prev->string, tag->string) == 0) {
             playfab_error_set(err, "duplicate_field", path,
                               "must appear only once");
             return -1;
         }
     }
 
-    if (tag->key_len == sizeof("RequestId") - 1
-        && strncasecmp(tag->key, "RequestId", tag->key_len) == 0)
-    {
+    if (strcasecmp(tag->string, "RequestId") == 0) {
         playfab_error_set(err, "invalid_value", path,
                           "is reserved for the server's request id");
         return -1;
     }
 
-    return playfab_party_string(doc, value, path, 0, PLAYFAB_CUSTOM_TAG_MAX,
-                                &tag->value, &tag->value_len, err);
+    return playfab_party_string(tag, path, 0, PLAYFAB_CUSTOM_TAG_MAX, &s,
+                                &len, err);
 }
 
 
 void
 playfab_party_free(playfab_party_req_t *req)
 {
-    free(req->scratch);
-
-    if (req->entity_keys != req->inline_keys) {
-        free(req->entity_keys);
-    }
+    cJSON_Delete(req->root);
+    free(req->entity_keys);
 
     playfab_party_init(req);
 }

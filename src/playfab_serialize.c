@@ -252,11 +252,10 @@ static void
 playfab_party_put_tags(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra)
 {
-    size_t                       i;
-    const char                  *sep;
-    const playfab_custom_tag_t  *tag;
+    const char   *sep;
+    const cJSON  *tag;
 
-    if (!req->has_custom_tags && (extra == NULL || !extra->request_id)) {
+    if (req->custom_tags == NULL && (extra == NULL || !extra->request_id)) {
         return;
     }
 
@@ -264,14 +263,15 @@ playfab_party_put_tags(playfab_party_out_t *out,
 
     sep = "";
 
-    for (i = 0; i < req->ncustom_tags; i++) {
-        tag = &req->custom_tags[i];
-
-        playfab_party_put(out, sep, strlen(sep));
-        playfab_party_put_string(out, tag->key, tag->key_len);
-        playfab_party_literal(out, ":");
-        playfab_party_put_string(out, tag->value, tag->value_len);
-        sep = ",";
+    if (req->custom_tags) {
+        cJSON_ArrayForEach(tag, req->custom_tags) {
+            playfab_party_put(out, sep, strlen(sep));
+            playfab_party_put_string(out, tag->string, strlen(tag->string));
+            playfab_party_literal(out, ":");
+            playfab_party_put_string(out, tag->valuestring,
+                                     strlen(tag->valuestring));
+            sep = ",";
+        }
     }
 
     if (extra && extra->request_id) {

@@ -20,15 +20,7 @@
 void
 playfab_party_path(char *buf, const char *parent, const char *name)
 {
-    playfab_party_path_n(buf, parent, name, strlen(name));
-}
-
-
-void
-playfab_party_path_n(char *buf, const char *parent, const char *name,
-    size_t len)
-{
-    size_t          n, i;
+    size_t          n;
     unsigned char   c;
 
     n = strlen(parent);
@@ -43,8 +35,8 @@ playfab_party_path_n(char *buf, const char *parent, const char *name,
         buf[n++] = '.';
     }
 
-    for (i = 0; i < len && n < PLAYFAB_PARTY_PATH - 1; i++) {
-        c = (unsigned char) name[i];
+    for ( /* void */ ; *name && n < PLAYFAB_PARTY_PATH - 1; name++) {
+        c = (unsigned char) *name;
         buf[n++] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
     }
 
@@ -59,50 +51,34 @@ playfab_party_path_index(char *buf, const char *parent, size_t i)
 }
 
 
-const char *
-playfab_party_text(const playfab_party_doc_t *doc, uint32_t i, size_t *len)
-{
-    return playfab_json_text(doc->json, i, doc->scratch, len);
-}
-
-
-/* f[i]: the value of keys[i] or 0; unknown and repeated keys refused */
+/* f[i]: the value of keys[i] or NULL; unknown and repeated keys refused */
 
 int
-playfab_party_fields(const playfab_party_doc_t *doc, uint32_t obj,
-    const char *path, const playfab_party_object_t *o, uint32_t *f,
-    playfab_error_t *err)
+playfab_party_fields(const cJSON *obj, const char *path,
+    const playfab_party_object_t *o, const cJSON **f, playfab_error_t *err)
 {
-    size_t                      i, len;
-    uint32_t                    k;
-    const char                 *name;
-    const playfab_party_key_t  *key;
-    char                        field[PLAYFAB_PARTY_PATH];
+    size_t        i;
+    const cJSON  *item;
+    char          field[PLAYFAB_PARTY_PATH];
 
     for (i = 0; i < o->n; i++) {
-        f[i] = 0;
+        f[i] = NULL;
     }
 
-    for (k = playfab_json_first(doc->json, obj);
-         k != 0;
-         k = playfab_json_next_member(doc->json, obj, k))
-    {
-        name = playfab_party_text(doc, k, &len);
+    cJSON_ArrayForEach(item, obj) {
 
         for (i = 0; i < o->n; i++) {
-            key = &o->keys[i];
-
-            if (key->len == len && memcmp(key->name, name, len) == 0) {
+            if (strcmp(o->keys[i].name, item->string) == 0) {
                 break;
             }
         }
 
-        if (i < o->n && o->keys[i].refused == NULL && f[i] == 0) {
-            f[i] = k + 1;
+        if (i < o->n && o->keys[i].refused == NULL && f[i] == NULL) {
+            f[i] = item;
             continue;
         }
 
-        playfab_party_path_n(field, path, name, len);
+        playfab_party_path(field, path, item->string);
 
         if (i == o->n) {
             playfab_error_set(err, "unknown_field", field,
@@ -125,23 +101,20 @@ playfab_party_fields(const playfab_party_doc_t *doc, uint32_t obj,
 
 
 /*
- * The number as cJSON read it, with strtod(); NaN and the infinities
- * ("1e400") fail the range test, after which the conversion is defined
- * and exact for integral values
+ * valuedouble only (valueint saturates); NaN and the infinities ("1e400")
+ * fail the range test, after which the conversion is defined and exact
+ * for integral values
  */
 
 int
-playfab_party_number(const playfab_party_doc_t *doc, uint32_t item,
-    const char *path, const playfab_party_range_t *r, uint32_t *val,
-    playfab_error_t *err)
+playfab_party_number(const cJSON *item, const char *path,
+    const playfab_party_range_t *r, uint32_t *val, playfab_error_t *err)
 {
     double    d;
     uint32_t  v;
 
-    if (playfab_json_is_number(doc->json, item)) {
-        if (playfab_json_number(doc->json, item, &d) != 0) {
-            return -2;
-        }
+    if (cJSON_IsNumber(item)) {
+        d = item->valuedouble;
 
         if (d >= r->min && d <= r->max) {
             v = (uint32_t) d;
@@ -162,19 +135,16 @@ playfab_party_number(const playfab_party_doc_t *doc, uint32_t item,
 
 
 int
-playfab_party_enum(const playfab_party_doc_t *doc, uint32_t item,
-    const char *path, const playfab_party_enum_t *e, int *val,
-    playfab_error_t *err)
+playfab_party_enum(const cJSON *item, const char *path,
+    const playfab_party_enum_t *e, int *val, playfab_error_t *err)
 {
-    int          v;
-    size_t       len;
-    const char  *s;
+    int  v;
 
     v = -1;
 
-    if (playfab_json_is_string(doc->json, item)) {
-        s = playfab_party_text(doc, item, &len);
-        v = playfab_party_enum_lookup(e, s, len);
+    if (cJSON_IsString(item)) {
+        v = playfab_party_enum_lookup(e, item->valuestring,
+                                      strlen(item->valuestring));
     }
 
     if (v == -1) {
@@ -190,26 +160,24 @@ playfab_party_enum(const playfab_party_doc_t *doc, uint32_t item,
 
 
 int
-playfab_party_string(const playfab_party_doc_t *doc, uint32_t item,
-    const char *path, int nonempty, size_t max, const char **s, size_t *len,
-    playfab_error_t *err)
+playfab_party_string(const cJSON *item, const char *path, int nonempty,
+    size_t max, const char **s, size_t *len, playfab_error_t *err)
 {
-    size_t       n, i, chars;
-    const char  *text;
+    size_t  n, i, chars;
 
-    if (!playfab_json_is_string(doc->json, item)) {
+    if (!cJSON_IsString(item)) {
         playfab_error_set(err, "invalid_value", path, "must be a string");
         return -1;
     }
 
-    text = playfab_party_text(doc, item, &n);
+    n = strlen(item->valuestring);
 
     if (nonempty && n == 0) {
         playfab_error_set(err, "invalid_value", path, "must not be empty");
         return -1;
     }
 
-    if (!playfab_json_text_valid(text, n)) {
+    if (!playfab_json_text_valid(item->valuestring, n)) {
         playfab_error_set(err, "invalid_value", path,
                           "must be valid UTF-8 without control characters");
         return -1;
@@ -217,19 +185,17 @@ playfab_party_string(const playfab_party_doc_t *doc, uint32_t item,
 
     /* the schema counts characters: every byte that starts one */
 
-    if (n > max) {
-        for (i = 0, chars = 0; i < n; i++) {
-            chars += ((unsigned char) text[i] & 0xc0) != 0x80;
-        }
-
-        if (chars > max) {
-            playfab_error_set(err, "invalid_value", path,
-                              "must be at most %zu characters", max);
-            return -1;
-        }
+    for (i = 0, chars = 0; i < n; i++) {
+        chars += ((unsigned char) item->valuestring[i] & 0xc0) != 0x80;
     }
 
-    *s = text;
+    if (chars > max) {
+        playfab_error_set(err, "invalid_value", path,
+                          "must be at most %zu characters", max);
+        return -1;
+    }
+
+    *s = item->valuestring;
     *len = n;
 
     return 0;
