@@ -600,6 +600,7 @@ class EmulatorState:
     def apply(self, config):
         """Forgets everything and starts over with config."""
         with self.lock:
+            self.generation = getattr(self, "generation", 0) + 1
             self.config = config
             self.title_tokens = {}      # token string -> TitleToken
             self.counts = dict.fromkeys(OPERATIONS.values(), 0)
@@ -999,10 +1000,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def serve_operation(self, op, body):
         state = self.server.state
+        generation = state.generation
         call, fault = state.record(op, self.request_headers(), body)
         if "delay_ms" in fault:
             time.sleep(fault["delay_ms"] / 1000)
-        if fault.get("close"):
+        if fault.get("close") or state.generation != generation:
+            # a reset while this call was delayed: its test is over, and
+            # it must not issue tokens into the next one
             self.close_connection = True
             return
         status, payload = operation_reply(state, op, call, fault)
