@@ -26,7 +26,8 @@ static const char  *ngx_http_playfab_metric_codes[NGX_HTTP_PLAYFAB_M_CODES] = {
     "forbidden", "method_not_allowed", "payload_too_large",
     "unsupported_media_type", "playfab_rejected", "playfab_throttled",
     "playfab_configuration", "playfab_bad_reply", "playfab_unavailable",
-    "token_wait_timeout", "playfab_timeout", "idempotency_conflict",
+    "token_wait_timeout", "token_unavailable", "playfab_timeout",
+    "idempotency_conflict",
     "idempotency_mismatch", "other"
 };
 

@@ -25,6 +25,9 @@
 
 #define NGX_HTTP_PLAYFAB_TITLE_MAX          32
 #define NGX_HTTP_PLAYFAB_DIGEST_LEN         32     /* SHA-256 */
+#define NGX_HTTP_PLAYFAB_FAILED_HOLD        1000   /* ms a failed title
+                                                      token fetch is
+                                                      remembered */
 
 
 /* metrics (ngx_http_playfab_metrics.c): what is counted, and the labels */
@@ -211,6 +214,7 @@ typedef enum {
     NGX_HTTP_PLAYFAB_TOKEN_REFRESH,      /* use it; lease taken: refresh */
     NGX_HTTP_PLAYFAB_TOKEN_FETCH,        /* none usable; lease taken */
     NGX_HTTP_PLAYFAB_TOKEN_WAIT,         /* none usable; another fetches */
+    NGX_HTTP_PLAYFAB_TOKEN_FAILED,       /* the last fetch just failed */
     NGX_HTTP_PLAYFAB_TOKEN_ERROR         /* no memory */
 } ngx_http_playfab_token_e;
 
@@ -323,11 +327,12 @@ ngx_shm_zone_t *ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name,
     size_t size);
 ngx_http_playfab_token_e ngx_http_playfab_token_acquire(
     ngx_shm_zone_t *zone, ngx_str_t *title, ngx_msec_t lease,
-    ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen);
+    ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen, ngx_uint_t *failed);
 ngx_int_t ngx_http_playfab_token_store(ngx_shm_zone_t *zone,
     ngx_str_t *title, ngx_str_t *token, time_t expires, time_t refresh_at,
     uint64_t *gen);
-void ngx_http_playfab_token_release(ngx_shm_zone_t *zone, ngx_str_t *title);
+void ngx_http_playfab_token_release(ngx_shm_zone_t *zone, ngx_str_t *title,
+    ngx_uint_t status);
 ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
     ngx_str_t *title, uint64_t gen);
 

@@ -5,7 +5,9 @@
  * "nginx -s reload".  This file creates it and keeps, per title, the
  * title entity token, its expiry and the fetch lease that makes a cold
  * node send exactly one GetEntityToken whatever the number of workers and
- * requests.
+ * requests.  A fetch that fails is remembered for a second: the requests
+ * that waited for it, and those that come meanwhile, answer at once
+ * instead of each asking PlayFab again.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -18,6 +20,8 @@ typedef struct {
     time_t                        expires;
     time_t                        refresh_at;
     uint64_t                      lease_until;     /* wall clock, ms */
+    uint64_t                      failed_until;    /* wall clock, ms */
+    ngx_uint_t                    failed_status;   /* of the last fetch */
     uint64_t                      generation;
     size_t                        token_len;       /* 0: none */
     u_char                        token[PLAYFAB_TOKEN_MAX];
@@ -129,7 +133,8 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 
 ngx_http_playfab_token_e
 ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
-    ngx_msec_t lease, ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen)
+    ngx_msec_t lease, ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen,
+    ngx_uint_t *failed)
 {
     time_t                     now;
     uint64_t                   now_ms;
@@ -168,6 +173,10 @@ ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
             t->lease_until = now_ms + lease;
             rc = NGX_HTTP_PLAYFAB_TOKEN_REFRESH;
         }
+
+    } else if (t->failed_until > now_ms && t->lease_until <= now_ms) {
+        *failed = t->failed_status;
+        rc = NGX_HTTP_PLAYFAB_TOKEN_FAILED;
 
     } else if (t->lease_until <= now_ms) {
         t->lease_until = now_ms + lease;
@@ -210,6 +219,7 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
     t->expires = expires;
     t->refresh_at = refresh_at;
     t->lease_until = 0;
+    t->failed_until = 0;
     *gen = ++t->generation;
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -218,8 +228,11 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 }
 
 
+/* the fetch is over without a token; status: why, or 0 */
+
 void
-ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title)
+ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    ngx_uint_t status)
 {
     ngx_http_playfab_zone_t   *zone;
     ngx_http_playfab_title_t  *t;
@@ -232,6 +245,12 @@ ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title)
 
     if (t) {
         t->lease_until = 0;
+
+        if (status) {
+            t->failed_until = ngx_http_playfab_now_ms()
+                              + NGX_HTTP_PLAYFAB_FAILED_HOLD;
+            t->failed_status = status;
+        }
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);

@@ -37,6 +37,7 @@ static ngx_str_t  ngx_http_playfab_token_body = ngx_string("{}");
 ngx_int_t
 ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
+    ngx_uint_t                     failed;
     ngx_http_playfab_token_e       rc;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
@@ -46,7 +47,8 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 
     rc = ngx_http_playfab_token_acquire(pmcf->shm_zone, &plcf->title_id,
                                         plcf->token_wait, r->pool,
-                                        &ctx->token, &ctx->token_gen);
+                                        &ctx->token, &ctx->token_gen,
+                                        &failed);
 
     switch (rc) {
 
@@ -71,7 +73,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                          &ngx_http_playfab_token_body, 1)
                != NGX_AGAIN)
         {
-            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
         }
 
         return NGX_OK;
@@ -88,7 +90,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                       &ngx_http_playfab_token_body, 0)
             != NGX_AGAIN)
         {
-            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
@@ -97,6 +99,16 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     case NGX_HTTP_PLAYFAB_TOKEN_WAIT:
         ngx_http_playfab_token_cache(ctx, "WAIT");
         return ngx_http_playfab_token_wait(r, ctx);
+
+    case NGX_HTTP_PLAYFAB_TOKEN_FAILED:
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: the last GetEntityToken failed less than "
+                      "%d ms ago (%ui), not asking again yet",
+                      NGX_HTTP_PLAYFAB_FAILED_HOLD, failed);
+
+        return ngx_http_playfab_problem(r, failed, "token_unavailable",
+                                        "PlayFab could not provide the title "
+                                        "token a moment ago; retry shortly");
 
     default: /* NGX_HTTP_PLAYFAB_TOKEN_ERROR */
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -208,7 +220,7 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
                                      expires, expires - ahead, gen)
         != NGX_OK)
     {
-        ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+        ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -223,7 +235,7 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
 failed:
 
     playfab_envelope_free(&env);
-    ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id);
+    ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, status);
 
     return status;
 }
