@@ -4,9 +4,13 @@
 # module against the installed nginx, and run it.
 #
 #   ./build.sh            install dependencies, build the module
-#   ./build.sh test       build, then the unit tests and the Test::Nginx suite
+#   ./build.sh test       build, then the unit tests, the Test::Nginx suite,
+#                         the Debian package, the suite again under
+#                         ASan/UBSan, and 10 s of fuzzing per parser
 #   ./build.sh test asan  the same with the module built with AddressSanitizer
 #                         and UBSan (loaded into the stock nginx via LD_PRELOAD)
+#   ./build.sh test valgrind  the suites that are not about timing, with
+#                         nginx under valgrind's memcheck
 #   ./build.sh fuzz [s]   build the libFuzzer harnesses of t/fuzz/ with clang
 #                         and run each for s seconds (default 60)
 #   ./build.sh bench      build, then the benchmark of t/bench/ (module vs
@@ -116,13 +120,26 @@ emulator_tests() {
 }
 
 suite() {
+    suite_files -r t/
+}
+
+suite_files() {
     local lib=$ROOT/t/lib
     if ! perl -MTest::Nginx::Socket -e1 2>/dev/null; then
         lib=$ROOT/t/lib:$ROOT/t/lib/runner
     fi
     (cd "$ROOT" && PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} \
         TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-/usr/sbin/nginx} \
-        TEST_NGINX_LOAD_MODULES=$SO prove -r t/)
+        TEST_NGINX_LOAD_MODULES=$SO prove "$@")
+}
+
+# memcheck makes nginx some 20 times slower: the suites whose blocks
+# depend on timing (expiry, delays, concurrency) are left to the others.
+suite_valgrind() {
+    (cd "$ROOT" && TEST_NGINX_BINARY=$ROOT/t/valgrind/nginx TEST_NGINX_TIMEOUT=20 \
+        suite_files t/010-party.t t/030-validation.t t/040-policy.t \
+            t/070-auth-api-key.t t/080-secrets.t t/100-auth-entity.t \
+            t/130-log-variables.t t/150-idempotency.t)
 }
 
 # The stock nginx is not instrumented: the sanitizer runtimes are
@@ -218,10 +235,18 @@ case $cmd in
         if [ "${2:-}" = asan ]; then
             NGX_BUILD=$BUILD/nginx-asan EXTRA_CC_OPT=$SANITIZE build_module
             unit_tests; suite_asan
+        elif [ "${2:-}" = valgrind ]; then
+            install_deps valgrind; build_module; suite_valgrind
         else
             build_module; unit_tests; emulator_tests; suite
             # installs the package for a few seconds: after the suite
             "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
+            # then the whole suite again under ASan/UBSan, and a short
+            # fuzzing of every parser
+            NGX_BUILD=$BUILD/nginx-asan EXTRA_CC_OPT=$SANITIZE build_module
+            suite_asan
+            install_deps clang libclang-rt-dev
+            "$ROOT/t/fuzz/run.sh" "${FUZZ_SECONDS:-10}"
         fi ;;
     deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
     bench)     install_deps wrk; build_module; "$ROOT/t/bench/run.sh" ;;

@@ -136,7 +136,9 @@ my $StartTimeout = 5;
 my $StopTimeout  = 5;
 
 # Error-log lines that mean a process crashed or a sanitizer complained.
-my $CrashRegex = qr/exited on signal|AddressSanitizer|runtime error:/;
+# a dead worker, a sanitizer's report, or memcheck's (./build.sh test
+# valgrind runs nginx under valgrind, which writes to nginx's stderr)
+my $CrashRegex = qr/exited on signal|AddressSanitizer|runtime error:|==\d+== (?:Invalid (?:read|write|free)|Conditional jump|Use of uninitialised|Syscall param|Mismatched free|Source and destination overlap)/;
 
 # The nginx process of the running block: pid, and wait status once reaped.
 my %Nginx;
