@@ -34,6 +34,23 @@ static long playfab_apikey_fail(unsigned *line, unsigned n, char *err,
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+static int playfab_apikey_digest(const char *key, size_t len,
+    unsigned char *md, unsigned int *md_len);
+
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+
+/*
+ * EVP_sha256() makes OpenSSL 3 look the implementation up again for
+ * every digest, and EVP_Digest() allocates a context: SHA-256 is fetched
+ * once per process, on first use, and hashed with one context, reused
+ * (a worker runs one request at a time).  Its final step wipes the
+ * block that held the key.
+ */
+static EVP_MD      *playfab_apikey_md;
+static EVP_MD_CTX  *playfab_apikey_ctx;
+
+#endif
 
 
 /*
@@ -118,7 +135,7 @@ playfab_apikey_match(const playfab_apikey_t *keys, size_t n,
         return NULL;
     }
 
-    if (EVP_Digest(key, key_len, md, &md_len, EVP_sha256(), NULL) != 1
+    if (playfab_apikey_digest(key, key_len, md, &md_len) != 0
         || md_len != PLAYFAB_APIKEY_DIGEST_LEN)
     {
         return NULL;
@@ -139,6 +156,42 @@ playfab_apikey_match(const playfab_apikey_t *keys, size_t n,
     OPENSSL_cleanse(md, sizeof(md));
 
     return found;
+}
+
+
+static int
+playfab_apikey_digest(const char *key, size_t len, unsigned char *md,
+    unsigned int *md_len)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+
+    if (playfab_apikey_ctx == NULL) {
+        playfab_apikey_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+        playfab_apikey_ctx = EVP_MD_CTX_new();
+
+        if (playfab_apikey_md == NULL || playfab_apikey_ctx == NULL) {
+            EVP_MD_free(playfab_apikey_md);
+            EVP_MD_CTX_free(playfab_apikey_ctx);
+            playfab_apikey_md = NULL;
+            playfab_apikey_ctx = NULL;
+            return -1;
+        }
+    }
+
+    if (EVP_DigestInit_ex2(playfab_apikey_ctx, playfab_apikey_md, NULL) != 1
+        || EVP_DigestUpdate(playfab_apikey_ctx, key, len) != 1
+        || EVP_DigestFinal_ex(playfab_apikey_ctx, md, md_len) != 1)
+    {
+        return -1;
+    }
+
+    return 0;
+
+#else
+
+    return EVP_Digest(key, len, md, md_len, EVP_sha256(), NULL) == 1 ? 0 : -1;
+
+#endif
 }
 
 

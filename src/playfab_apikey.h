@@ -35,7 +35,8 @@ long playfab_apikeys_parse(const char *text, size_t len,
 
 /*
  * SHA-256 of the presented key compared with every entry in constant
- * time (CRYPTO_memcmp, no early exit).  Returns the match or NULL.
+ * time (CRYPTO_memcmp, no early exit).  Returns the match or NULL.  The
+ * digest context is one per process: not for several threads at once.
  */
 const playfab_apikey_t *playfab_apikey_match(const playfab_apikey_t *keys,
     size_t n, const char *key, size_t key_len);

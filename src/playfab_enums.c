@@ -11,37 +11,71 @@
 #include "playfab_schema_int.h"
 
 
+#define playfab_name(s)  { s, sizeof(s) - 1 }
+
+
 static const char *playfab_party_enum_name(const playfab_party_enum_t *e,
     int value);
 
 
-static const char  *const playfab_region_names[PLAYFAB_REGION_COUNT] = {
-    "AustraliaEast", "AustraliaSoutheast", "BrazilSouth", "CentralUs",
-    "EastAsia", "EastUs", "EastUs2", "JapanEast", "JapanWest",
-    "NorthCentralUs", "NorthEurope", "SouthCentralUs", "SoutheastAsia",
-    "WestEurope", "WestUs", "SouthAfricaNorth", "WestCentralUs",
-    "KoreaCentral", "FranceCentral", "WestUs2", "CentralIndia", "UaeNorth",
-    "UkSouth", "SwedenCentral", "CanadaCentral", "MexicoCentral"
+static const playfab_party_name_t  playfab_regions[PLAYFAB_REGION_COUNT] = {
+    playfab_name("AustraliaEast"),
+    playfab_name("AustraliaSoutheast"),
+    playfab_name("BrazilSouth"),
+    playfab_name("CentralUs"),
+    playfab_name("EastAsia"),
+    playfab_name("EastUs"),
+    playfab_name("EastUs2"),
+    playfab_name("JapanEast"),
+    playfab_name("JapanWest"),
+    playfab_name("NorthCentralUs"),
+    playfab_name("NorthEurope"),
+    playfab_name("SouthCentralUs"),
+    playfab_name("SoutheastAsia"),
+    playfab_name("WestEurope"),
+    playfab_name("WestUs"),
+    playfab_name("SouthAfricaNorth"),
+    playfab_name("WestCentralUs"),
+    playfab_name("KoreaCentral"),
+    playfab_name("FranceCentral"),
+    playfab_name("WestUs2"),
+    playfab_name("CentralIndia"),
+    playfab_name("UaeNorth"),
+    playfab_name("UkSouth"),
+    playfab_name("SwedenCentral"),
+    playfab_name("CanadaCentral"),
+    playfab_name("MexicoCentral")
 };
 
-static const char  *const playfab_dpco_names[] = {
-    "None", "SamePlatformType", "DifferentPlatformType", "AnyPlatformType",
-    "SameEntityLoginProvider", "DifferentEntityLoginProvider",
-    "AnyEntityLoginProvider", "AnyPlatformTypeAndEntityLoginProvider",
-    "OnlyServers"
+static const playfab_party_name_t  playfab_dpco_names[] = {
+    playfab_name("None"),
+    playfab_name("SamePlatformType"),
+    playfab_name("DifferentPlatformType"),
+    playfab_name("AnyPlatformType"),
+    playfab_name("SameEntityLoginProvider"),
+    playfab_name("DifferentEntityLoginProvider"),
+    playfab_name("AnyEntityLoginProvider"),
+    playfab_name("AnyPlatformTypeAndEntityLoginProvider"),
+    playfab_name("OnlyServers")
 };
 
-static const char  *const playfab_revocability_names[] = {
-    "Creator", "Anyone"
+static const playfab_party_name_t  playfab_revocability_names[] = {
+    playfab_name("Creator"),
+    playfab_name("Anyone")
 };
 
-static const char  *const playfab_field_names[PLAYFAB_POLICY_FIELDS] = {
-    "MaxUsers", "MaxDevices", "MaxUsersPerDevice", "MaxDevicesPerUser",
-    "MaxEndpointsPerDevice", "DirectPeerConnectivityOptions", "Revocability"
+static const playfab_party_name_t  playfab_fields[PLAYFAB_POLICY_FIELDS] = {
+    playfab_name("MaxUsers"),
+    playfab_name("MaxDevices"),
+    playfab_name("MaxUsersPerDevice"),
+    playfab_name("MaxDevicesPerUser"),
+    playfab_name("MaxEndpointsPerDevice"),
+    playfab_name("DirectPeerConnectivityOptions"),
+    playfab_name("Revocability")
 };
 
-static const playfab_party_enum_t  playfab_party_regions_enum = {
-    playfab_region_names, PLAYFAB_REGION_COUNT, "AzureRegion"
+const playfab_party_enum_t  playfab_party_regions_enum = {
+    playfab_regions, PLAYFAB_REGION_COUNT, "AzureRegion"
 };
 
 const playfab_party_enum_t  playfab_party_dpco_enum = {
@@ -57,8 +91,8 @@ const playfab_party_enum_t  playfab_party_revocability_enum = {
     "PartyInvitationRevocability"
 };
 
-static const playfab_party_enum_t  playfab_party_fields_enum = {
-    playfab_field_names, PLAYFAB_POLICY_FIELDS, "policy field"
+const playfab_party_enum_t  playfab_party_fields_enum = {
+    playfab_fields, PLAYFAB_POLICY_FIELDS, "policy field"
 };
 
 /* the schema's ranges; "greater than 0" is bounded by uint32 */
@@ -135,9 +169,16 @@ playfab_party_enum_lookup(const playfab_party_enum_t *e, const char *name,
 {
     int  i;
 
+    if (len == 0) {
+        return -1;
+    }
+
+    /* the length and the first byte, then the rest */
+
     for (i = 0; i < e->n; i++) {
-        if (strlen(e->names[i]) == len
-            && memcmp(e->names[i], name, len) == 0)
+        if (e->names[i].len == len
+            && e->names[i].name[0] == name[0]
+            && memcmp(e->names[i].name, name, len) == 0)
         {
             return i;
         }
@@ -154,5 +195,5 @@ playfab_party_enum_name(const playfab_party_enum_t *e, int value)
         return NULL;
     }
 
-    return e->names[value];
+    return e->names[value].name;
 }

@@ -3,8 +3,13 @@
  */
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "playfab_json.h"
 
@@ -23,6 +28,72 @@ static const unsigned char  playfab_json_special[256] = {
 };
 
 
+/*
+ * The first byte of p[0..last) that a JSON string cannot hold as it is,
+ * or last; 16 bytes at a time where SSE2 is (every x86-64).
+ */
+
+const char *
+playfab_json_plain(const char *p, const char *last)
+{
+    uint64_t  x8, q, b;
+
+#if defined(__SSE2__)
+    int      mask;
+    __m128i  x, quote, backslash, control, hit;
+
+    quote = _mm_set1_epi8('"');
+    backslash = _mm_set1_epi8('\\');
+    control = _mm_set1_epi8(0x1f);
+
+    while (last - p >= 16) {
+        x = _mm_loadu_si128((const __m128i *) (const void *) p);
+
+        /* min(x, 0x1f) == x: an unsigned byte below 0x20 */
+        hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                        _mm_cmpeq_epi8(x, backslash)),
+                           _mm_cmpeq_epi8(_mm_min_epu8(x, control), x));
+
+        mask = _mm_movemask_epi8(hit);
+
+        if (mask) {
+            return p + __builtin_ctz((unsigned) mask);
+        }
+
+        p += 16;
+    }
+#endif
+
+    /*
+     * 8 bytes at a time: '"' and '\\' xor to a zero byte, which borrows,
+     * as a byte below 0x20 does; the exact byte is found one by one
+     */
+
+    while (last - p >= 8) {
+        memcpy(&x8, p, 8);
+
+        q = x8 ^ 0x2222222222222222ULL;
+        b = x8 ^ 0x5c5c5c5c5c5c5c5cULL;
+
+        if ((((q - 0x0101010101010101ULL) & ~q)
+             | ((b - 0x0101010101010101ULL) & ~b)
+             | ((x8 - 0x2020202020202020ULL) & ~x8))
+            & 0x8080808080808080ULL)
+        {
+            break;
+        }
+
+        p += 8;
+    }
+
+    while (p < last && !playfab_json_special[(unsigned char) *p]) {
+        p++;
+    }
+
+    return p;
+}
+
+
 size_t
 playfab_json_escape(char *dst, const char *src, size_t len)
 {
@@ -36,11 +107,7 @@ playfab_json_escape(char *dst, const char *src, size_t len)
 
         /* the common case: a run of bytes copied as they are */
 
-        for (run = i; run < len; run++) {
-            if (playfab_json_special[(unsigned char) src[run]]) {
-                break;
-            }
-        }
+        run = (size_t) (playfab_json_plain(&src[i], &src[len]) - src);
 
         if (run > i) {
             if (dst) {
@@ -82,10 +149,29 @@ int
 playfab_json_text_valid(const char *s, size_t len)
 {
     size_t          i, need;
+    uint64_t        x;
     unsigned int    cp, min;
     unsigned char   c;
 
     i = 0;
+
+    /*
+     * Printable ASCII, 8 bytes at a time: a byte below 0x20 borrows, 0x7f
+     * carries, and from 0x80 on the top bit is set; the first such byte
+     * always shows, and the bytes from there are read one by one.
+     */
+
+    while (len - i >= 8) {
+        memcpy(&x, &s[i], 8);
+
+        if (((x - 0x2020202020202020ULL) | x | (x + 0x0101010101010101ULL))
+            & 0x8080808080808080ULL)
+        {
+            break;
+        }
+
+        i += 8;
+    }
 
     while (i < len) {
         c = (unsigned char) s[i++];

@@ -1,9 +1,19 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
+ *
+ * PlayFab's replies read in place with the strict reader: the envelope's
+ * members in one pass over the top level, each operation's data in one
+ * pass over "data".  Strings are used where they are in the reply; only
+ * escaped ones are decoded, into env->scratch.
  */
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "playfab_json.h"
 #include "playfab_reply.h"
@@ -16,68 +26,154 @@
 #define PLAYFAB_REPLY_DESCRIPTOR_MAX  8192
 #define PLAYFAB_REPLY_TIME_MAX        64
 
+/* the character classes of playfab_reply_class[] */
+#define PLAYFAB_REPLY_BASE64          1      /* A-Z a-z 0-9 + / */
+#define PLAYFAB_REPLY_ID              2      /* A-Z a-z 0-9 . _ : - */
+
+#define playfab_reply_name_t(s)       { s, sizeof(s) - 1 }
+#define playfab_reply_literal(buf, n, s)                                     \
+    playfab_reply_put(buf, n, s, sizeof(s) - 1)
+
+
+typedef struct {
+    const char   *name;
+    size_t        len;
+} playfab_reply_member_t;
+
+/* the envelope's members, in the order of playfab_reply_top[] */
+enum {
+    PLAYFAB_ENV_CODE = 0,
+    PLAYFAB_ENV_STATUS,
+    PLAYFAB_ENV_ERRCODE,
+    PLAYFAB_ENV_DATA,
+    PLAYFAB_ENV_ERROR,
+    PLAYFAB_ENV_MESSAGE,
+    PLAYFAB_ENV_RETRY,
+    PLAYFAB_ENV_TOP
+};
+
 
 static void playfab_reply_reset(playfab_envelope_t *env);
-static int playfab_reply_has_nul(const char *buf, size_t len);
-static int playfab_reply_blank(const char *p, size_t len);
 static playfab_reply_e playfab_reply_classify(playfab_envelope_t *env);
 static playfab_reply_e playfab_reply_fault(playfab_envelope_t *env,
-    const cJSON *errcode);
-static const cJSON *playfab_reply_get(const cJSON *obj, const char *name);
-static int playfab_reply_int(const cJSON *item, int *out);
+    const uint32_t *m);
+static void playfab_reply_members(const playfab_envelope_t *env,
+    uint32_t obj, const playfab_reply_member_t *names, size_t n,
+    uint32_t *out);
+static void playfab_reply_object(const playfab_envelope_t *env,
+    uint32_t obj, const playfab_reply_member_t *names, size_t n,
+    uint32_t *out);
+static const char *playfab_reply_text(const playfab_envelope_t *env,
+    uint32_t item, size_t *len);
+static int playfab_reply_int(const playfab_envelope_t *env, uint32_t item,
+    int *out);
 static long playfab_reply_retry(double d);
-static void playfab_reply_name(char *dst, size_t size, const char *s);
-static void playfab_reply_message(char *dst, size_t size, const char *s);
+static void playfab_reply_name(char *dst, size_t size, const char *s,
+    size_t len);
+static void playfab_reply_message(char *dst, size_t size, const char *s,
+    size_t len);
 static size_t playfab_reply_utf8(const char *p, size_t len);
-static int playfab_reply_string(const cJSON *obj, const char *name,
-    size_t max, const char **s, size_t *len);
-static int playfab_reply_id(const cJSON *obj, const char *name,
+static int playfab_reply_string(const playfab_envelope_t *env,
+    uint32_t item, size_t max, const char **s, size_t *len);
+static int playfab_reply_id(const playfab_envelope_t *env, uint32_t item,
     const char **s, size_t *len);
-static int playfab_reply_optional_id(const cJSON *obj, const char *name,
-    const char **s, size_t *len);
+static int playfab_reply_optional_id(const playfab_envelope_t *env,
+    uint32_t item, const char **s, size_t *len);
 static int playfab_reply_ascii(const char *s, size_t len, unsigned char low);
-static int playfab_reply_alnum(unsigned char c);
-static int playfab_reply_guid(const char *s, size_t len);
+static int playfab_reply_charset(const char *s, size_t len,
+    unsigned char set);
 static int playfab_reply_base64(const char *s, size_t len);
-static size_t playfab_reply_put(char *buf, size_t n, const char *lit);
-static size_t playfab_reply_member(char *buf, size_t n, const char *prefix,
-    const char *s, size_t len);
+static size_t playfab_reply_put(char *buf, size_t n, const char *s,
+    size_t len);
 
+
+static const playfab_reply_member_t  playfab_reply_top[PLAYFAB_ENV_TOP] = {
+    playfab_reply_name_t("code"),
+    playfab_reply_name_t("status"),
+    playfab_reply_name_t("errorCode"),
+    playfab_reply_name_t("data"),
+    playfab_reply_name_t("error"),
+    playfab_reply_name_t("errorMessage"),
+    playfab_reply_name_t("retryAfterSeconds")
+};
+
+static const playfab_reply_member_t  playfab_reply_token[] = {
+    playfab_reply_name_t("EntityToken"),
+    playfab_reply_name_t("TokenExpiration")
+};
+
+static const playfab_reply_member_t  playfab_reply_party[] = {
+    playfab_reply_name_t("PartyId"),
+    playfab_reply_name_t("InvitationId"),
+    playfab_reply_name_t("SerializedNetworkDescriptor")
+};
+
+static const playfab_reply_member_t  playfab_reply_identity[] = {
+    playfab_reply_name_t("Entity"),
+    playfab_reply_name_t("Lineage")
+};
+
+static const playfab_reply_member_t  playfab_reply_entity[] = {
+    playfab_reply_name_t("Id"),
+    playfab_reply_name_t("Type")
+};
+
+static const playfab_reply_member_t  playfab_reply_lineage[] = {
+    playfab_reply_name_t("MasterPlayerAccountId"),
+    playfab_reply_name_t("TitleId")
+};
+
+/* PLAYFAB_REPLY_BASE64 | PLAYFAB_REPLY_ID by byte; 0 from 0x80 on */
+static const unsigned char  playfab_reply_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 1,     /* + - . / */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 0, 0, 0, 0, 0,     /* 0-9 : */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,     /* A-O */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 2,     /* P-Z _ */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,     /* a-o */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0      /* p-z */
+};
+
+
+/*
+ * The text is checked whole first: RFC 8259 JSON, nested at most
+ * PLAYFAB_JSON_MAX_DEPTH deep, no NUL and no "\u0000" (either would cut
+ * a string short), raw control bytes inside strings taken as cJSON
+ * takes them (an errorMessage's are made blanks).
+ */
 
 playfab_reply_e
 playfab_envelope_parse(playfab_envelope_t *env, const char *buf, size_t len)
 {
-    cJSON            *root;
-    const char       *end;
-    playfab_reply_e   rc;
+    playfab_reply_e  rc;
 
     playfab_reply_reset(env);
 
     if (buf == NULL
         || len == 0
-        || playfab_json_depth(buf, len) > PLAYFAB_JSON_MAX_DEPTH
-        || playfab_reply_has_nul(buf, len))
-    {
-        return PLAYFAB_REPLY_MALFORMED;
-    }
-
-    end = NULL;
-    root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-
-    if (root == NULL) {
-        return PLAYFAB_REPLY_MALFORMED;
-    }
-
-    env->root = root;
-
-    if (!cJSON_IsObject(root)
-        || !playfab_reply_blank(end, (size_t) (buf + len - end)))
+        || playfab_json_parse(&env->json, buf, len,
+                              PLAYFAB_JSON_RAW_CONTROLS)
+           != 0
+        || !playfab_json_is_object(&env->json, 0))
     {
         rc = PLAYFAB_REPLY_MALFORMED;
-
-    } else {
-        rc = playfab_reply_classify(env);
+        goto done;
     }
+
+    if (env->json.escaped) {
+        env->scratch = malloc(len);
+        if (env->scratch == NULL) {
+            rc = PLAYFAB_REPLY_MALFORMED;
+            goto done;
+        }
+    }
+
+    env->text = buf;
+
+    rc = playfab_reply_classify(env);
+
+done:
 
     if (rc == PLAYFAB_REPLY_MALFORMED) {
         playfab_envelope_free(env);
@@ -91,172 +187,209 @@ playfab_envelope_parse(playfab_envelope_t *env, const char *buf, size_t len)
 void
 playfab_envelope_free(playfab_envelope_t *env)
 {
-    cJSON_Delete(env->root);
+    free(env->scratch);
+    playfab_json_free(&env->json);
 
-    env->root = NULL;
+    env->scratch = NULL;
+    env->text = NULL;
     env->data = NULL;
+    env->data_i = 0;
 }
 
+
+/* the tape is left as it is: it is read only after a parse */
 
 static void
 playfab_reply_reset(playfab_envelope_t *env)
 {
-    memset(env, 0, sizeof(playfab_envelope_t));
+    env->text = NULL;
+    env->data = NULL;
+    env->data_i = 0;
+    env->scratch = NULL;
+    env->json.tape = NULL;
+    env->json.n = 0;
+    memset(&env->fault, 0, sizeof(playfab_fault_t));
     env->fault.retry_after = -1;
-}
-
-
-/*
- * A raw NUL or a "\u0000" escape would end the C string cJSON makes of
- * a value, silently cutting it short: such a document is refused.
- */
-
-static int
-playfab_reply_has_nul(const char *buf, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-
-        if (buf[i] == '\0') {
-            return 1;
-        }
-
-        if (buf[i] != '\\') {
-            continue;
-        }
-
-        if (len - i > 5 && memcmp(&buf[i + 1], "u0000", 5) == 0) {
-            return 1;
-        }
-
-        if (i + 1 < len && buf[i + 1] == '\\') {
-            i++;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-playfab_reply_blank(const char *p, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') {
-            return 0;
-        }
-    }
-
-    return 1;
 }
 
 
 static playfab_reply_e
 playfab_reply_classify(playfab_envelope_t *env)
 {
-    const cJSON  *code, *status, *errcode, *data;
+    uint32_t  m[PLAYFAB_ENV_TOP], data;
 
-    code = playfab_reply_get(env->root, "code");
-    status = playfab_reply_get(env->root, "status");
-    errcode = playfab_reply_get(env->root, "errorCode");
-    data = playfab_reply_get(env->root, "data");
+    playfab_reply_object(env, 0, playfab_reply_top, PLAYFAB_ENV_TOP, m);
 
-    if (status != NULL && !cJSON_IsString(status)) {
+    if (m[PLAYFAB_ENV_STATUS]
+        && !playfab_json_is_string(&env->json, m[PLAYFAB_ENV_STATUS]))
+    {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (code != NULL && playfab_reply_int(code, &env->fault.code) != 0) {
+    if (m[PLAYFAB_ENV_CODE]
+        && playfab_reply_int(env, m[PLAYFAB_ENV_CODE], &env->fault.code)
+           != 0)
+    {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (errcode != NULL) {
+    if (m[PLAYFAB_ENV_ERRCODE]) {
         if (env->fault.code == 200) {
             return PLAYFAB_REPLY_MALFORMED;
         }
 
-        return playfab_reply_fault(env, errcode);
+        return playfab_reply_fault(env, m);
     }
 
-    if (env->fault.code != 200 || !cJSON_IsObject(data)) {
+    data = m[PLAYFAB_ENV_DATA];
+
+    if (env->fault.code != 200
+        || data == 0
+        || !playfab_json_is_object(&env->json, data))
+    {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    env->data = data;
+    env->data_i = data;
+    env->data = env->text + env->json.tape[data].start;
 
     return PLAYFAB_REPLY_OK;
 }
 
 
 static playfab_reply_e
-playfab_reply_fault(playfab_envelope_t *env, const cJSON *errcode)
+playfab_reply_fault(playfab_envelope_t *env, const uint32_t *m)
 {
-    const cJSON      *error, *message, *retry;
-    playfab_fault_t  *fault;
+    double                     d;
+    size_t                     len;
+    uint32_t                   error, message, retry;
+    const char                *s;
+    playfab_fault_t           *fault;
+    const playfab_json_doc_t  *json;
 
     fault = &env->fault;
+    json = &env->json;
 
-    error = playfab_reply_get(env->root, "error");
-    message = playfab_reply_get(env->root, "errorMessage");
-    retry = playfab_reply_get(env->root, "retryAfterSeconds");
+    error = m[PLAYFAB_ENV_ERROR];
+    message = m[PLAYFAB_ENV_MESSAGE];
+    retry = m[PLAYFAB_ENV_RETRY];
 
-    if (playfab_reply_int(errcode, &fault->error_code) != 0
-        || (error != NULL && !cJSON_IsString(error))
-        || (message != NULL && !cJSON_IsString(message))
-        || (retry != NULL && !cJSON_IsNumber(retry)))
+    if (playfab_reply_int(env, m[PLAYFAB_ENV_ERRCODE], &fault->error_code)
+        != 0
+        || (error && !playfab_json_is_string(json, error))
+        || (message && !playfab_json_is_string(json, message))
+        || (retry && !playfab_json_is_number(json, retry)))
     {
         return PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (error != NULL) {
-        playfab_reply_name(fault->error, sizeof(fault->error),
-                           error->valuestring);
+    if (error) {
+        s = playfab_reply_text(env, error, &len);
+        playfab_reply_name(fault->error, sizeof(fault->error), s, len);
     }
 
-    if (message != NULL) {
-        playfab_reply_message(fault->message, sizeof(fault->message),
-                              message->valuestring);
+    if (message) {
+        s = playfab_reply_text(env, message, &len);
+        playfab_reply_message(fault->message, sizeof(fault->message), s,
+                              len);
     }
 
-    if (retry != NULL) {
-        fault->retry_after = playfab_reply_retry(retry->valuedouble);
+    if (retry) {
+        if (playfab_json_number(json, retry, &d) != 0) {
+            return PLAYFAB_REPLY_MALFORMED;
+        }
+
+        fault->retry_after = playfab_reply_retry(d);
     }
 
     return PLAYFAB_REPLY_ERROR;
 }
 
 
-/* a member of an object; a JSON null counts as absent */
+/*
+ * out[i]: the value of the first member of obj named names[i], 0 if
+ * there is none or it is a JSON null, or if obj (0: none) is not an
+ * object
+ */
 
-static const cJSON *
-playfab_reply_get(const cJSON *obj, const char *name)
+static void
+playfab_reply_members(const playfab_envelope_t *env, uint32_t obj,
+    const playfab_reply_member_t *names, size_t n, uint32_t *out)
 {
-    const cJSON  *item;
+    size_t  i;
 
-    if (!cJSON_IsObject(obj)) {
-        return NULL;
+    if (obj == 0 || !playfab_json_is_object(&env->json, obj)) {
+        for (i = 0; i < n; i++) {
+            out[i] = 0;
+        }
+
+        return;
     }
 
-    item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    playfab_reply_object(env, obj, names, n, out);
+}
 
-    return cJSON_IsNull(item) ? NULL : item;
+
+static void
+playfab_reply_object(const playfab_envelope_t *env, uint32_t obj,
+    const playfab_reply_member_t *names, size_t n, uint32_t *out)
+{
+    size_t                     i, len;
+    uint32_t                   k, found, all;
+    const char                *key;
+    const playfab_json_doc_t  *json;
+
+    json = &env->json;
+
+    for (i = 0; i < n; i++) {
+        out[i] = 0;
+    }
+
+    found = 0;
+    all = (1u << n) - 1;
+
+    for (k = playfab_json_first(json, obj);
+         k != 0 && found != all;
+         k = playfab_json_next_member(json, obj, k))
+    {
+        key = playfab_json_text(json, k, env->scratch, &len);
+
+        for (i = 0; i < n; i++) {
+            if (names[i].len == len
+                && !(found & (1u << i))
+                && memcmp(names[i].name, key, len) == 0)
+            {
+                found |= 1u << i;
+                out[i] = playfab_json_is_null(json, k + 1) ? 0 : k + 1;
+                break;
+            }
+        }
+    }
+}
+
+
+/* the decoded text of the string at item */
+
+static const char *
+playfab_reply_text(const playfab_envelope_t *env, uint32_t item,
+    size_t *len)
+{
+    return playfab_json_text(&env->json, item, env->scratch, len);
 }
 
 
 /* a number with an integral value that fits in an int */
 
 static int
-playfab_reply_int(const cJSON *item, int *out)
+playfab_reply_int(const playfab_envelope_t *env, uint32_t item, int *out)
 {
     double  d;
 
-    if (!cJSON_IsNumber(item)) {
+    if (!playfab_json_is_number(&env->json, item)
+        || playfab_json_number(&env->json, item, &d) != 0)
+    {
         return -1;
     }
-
-    d = item->valuedouble;
 
     if (!(d >= INT_MIN && d <= INT_MAX)) {
         return -1;
@@ -286,18 +419,15 @@ playfab_reply_retry(double d)
 /* the error name, or "" when it is not printable ASCII or too long */
 
 static void
-playfab_reply_name(char *dst, size_t size, const char *s)
+playfab_reply_name(char *dst, size_t size, const char *s, size_t len)
 {
-    size_t  len;
-
-    len = strlen(s);
-
     if (len >= size || !playfab_reply_ascii(s, len, 0x20)) {
         dst[0] = '\0';
         return;
     }
 
-    memcpy(dst, s, len + 1);
+    memcpy(dst, s, len);
+    dst[len] = '\0';
 }
 
 
@@ -307,12 +437,11 @@ playfab_reply_name(char *dst, size_t size, const char *s)
  */
 
 static void
-playfab_reply_message(char *dst, size_t size, const char *s)
+playfab_reply_message(char *dst, size_t size, const char *s, size_t len)
 {
-    size_t          i, n, len, seq;
+    size_t          i, n, seq;
     unsigned char   c;
 
-    len = strlen(s);
     i = 0;
     n = 0;
 
@@ -379,15 +508,18 @@ playfab_token_reply(const playfab_envelope_t *env,
     playfab_token_reply_t *out)
 {
     size_t       len;
+    uint32_t     m[2];
     const char  *exp;
 
     memset(out, 0, sizeof(playfab_token_reply_t));
 
-    if (playfab_reply_string(env->data, "EntityToken", PLAYFAB_TOKEN_MAX,
-                             &out->token, &out->token_len) != 0
+    playfab_reply_members(env, env->data_i, playfab_reply_token, 2, m);
+
+    if (playfab_reply_string(env, m[0], PLAYFAB_TOKEN_MAX, &out->token,
+                             &out->token_len) != 0
         || !playfab_reply_ascii(out->token, out->token_len, 0x21)
-        || playfab_reply_string(env->data, "TokenExpiration",
-                                PLAYFAB_REPLY_TIME_MAX, &exp, &len) != 0
+        || playfab_reply_string(env, m[1], PLAYFAB_REPLY_TIME_MAX, &exp,
+                                &len) != 0
         || playfab_rfc3339_parse(exp, len, &out->expires) != 0)
     {
         return -1;
@@ -401,26 +533,30 @@ int
 playfab_party_reply(const playfab_envelope_t *env,
     playfab_party_reply_t *out)
 {
+    uint32_t  m[3];
+
     memset(out, 0, sizeof(playfab_party_reply_t));
 
-    if (playfab_reply_string(env->data, "PartyId", PLAYFAB_REPLY_ID_MAX,
+    playfab_reply_members(env, env->data_i, playfab_reply_party, 3, m);
+
+    if (playfab_reply_string(env, m[0], PLAYFAB_REPLY_ID_MAX,
                              &out->party_id, &out->party_id_len) != 0
-        || !playfab_reply_guid(out->party_id, out->party_id_len))
+        || !playfab_reply_charset(out->party_id, out->party_id_len,
+                                  PLAYFAB_REPLY_ID))
     {
         return -1;
     }
 
-    if (playfab_reply_string(env->data, "InvitationId",
-                             PLAYFAB_REPLY_INVITATION_MAX, &out->invitation_id,
-                             &out->invitation_id_len) != 0
+    if (playfab_reply_string(env, m[1], PLAYFAB_REPLY_INVITATION_MAX,
+                             &out->invitation_id, &out->invitation_id_len)
+        != 0
         || !playfab_json_text_valid(out->invitation_id,
                                     out->invitation_id_len))
     {
         return -1;
     }
 
-    if (playfab_reply_string(env->data, "SerializedNetworkDescriptor",
-                             PLAYFAB_REPLY_DESCRIPTOR_MAX,
+    if (playfab_reply_string(env, m[2], PLAYFAB_REPLY_DESCRIPTOR_MAX,
                              &out->descriptor, &out->descriptor_len) != 0
         || !playfab_reply_base64(out->descriptor, out->descriptor_len))
     {
@@ -435,28 +571,30 @@ int
 playfab_identity_reply(const playfab_envelope_t *env,
     playfab_identity_t *out)
 {
-    const cJSON  *entity, *lineage;
+    uint32_t  m[2], e[2], l[2];
 
     memset(out, 0, sizeof(playfab_identity_t));
 
-    entity = playfab_reply_get(env->data, "Entity");
-    lineage = playfab_reply_get(env->data, "Lineage");
+    playfab_reply_members(env, env->data_i, playfab_reply_identity, 2, m);
+    playfab_reply_members(env, m[0], playfab_reply_entity, 2, e);
 
-    if (playfab_reply_id(entity, "Id", &out->entity_id,
-                         &out->entity_id_len) != 0
-        || playfab_reply_id(entity, "Type", &out->entity_type,
+    if (playfab_reply_id(env, e[0], &out->entity_id, &out->entity_id_len)
+        != 0
+        || playfab_reply_id(env, e[1], &out->entity_type,
                             &out->entity_type_len) != 0)
     {
         return -1;
     }
 
-    if (lineage != NULL && !cJSON_IsObject(lineage)) {
+    if (m[1] && !playfab_json_is_object(&env->json, m[1])) {
         return -1;
     }
 
-    if (playfab_reply_optional_id(lineage, "MasterPlayerAccountId",
-                                  &out->master_id, &out->master_id_len) != 0
-        || playfab_reply_optional_id(lineage, "TitleId", &out->title_id,
+    playfab_reply_members(env, m[1], playfab_reply_lineage, 2, l);
+
+    if (playfab_reply_optional_id(env, l[0], &out->master_id,
+                                  &out->master_id_len) != 0
+        || playfab_reply_optional_id(env, l[1], &out->title_id,
                                      &out->title_id_len) != 0)
     {
         return -1;
@@ -466,50 +604,52 @@ playfab_identity_reply(const playfab_envelope_t *env,
 }
 
 
+/*
+ * PartyId ([A-Za-z0-9._:-]) and the descriptor (base64) were checked by
+ * playfab_party_reply() to hold nothing JSON escapes: they are copied;
+ * the InvitationId is text, escaped.
+ */
+
 size_t
 playfab_party_reply_json(const playfab_party_reply_t *reply, char *buf)
 {
     size_t  n;
 
-    n = playfab_reply_member(buf, 0, "{\"PartyId\":\"",
-                             reply->party_id, reply->party_id_len);
-    n = playfab_reply_member(buf, n, "\",\"InvitationId\":\"",
-                             reply->invitation_id, reply->invitation_id_len);
-    n = playfab_reply_member(buf, n, "\",\"SerializedNetworkDescriptor\":\"",
-                             reply->descriptor, reply->descriptor_len);
+    n = playfab_reply_literal(buf, 0, "{\"PartyId\":\"");
+    n = playfab_reply_put(buf, n, reply->party_id, reply->party_id_len);
+    n = playfab_reply_literal(buf, n, "\",\"InvitationId\":\"");
+    n += playfab_json_escape(buf ? &buf[n] : NULL, reply->invitation_id,
+                             reply->invitation_id_len);
+    n = playfab_reply_literal(buf, n, "\",\"SerializedNetworkDescriptor\":\"");
+    n = playfab_reply_put(buf, n, reply->descriptor, reply->descriptor_len);
 
-    return playfab_reply_put(buf, n, "\"}");
+    return playfab_reply_literal(buf, n, "\"}");
 }
 
 
-/* a string member of obj, 1..max bytes */
+/* a string of 1..max bytes */
 
 static int
-playfab_reply_string(const cJSON *obj, const char *name, size_t max,
-    const char **s, size_t *len)
+playfab_reply_string(const playfab_envelope_t *env, uint32_t item,
+    size_t max, const char **s, size_t *len)
 {
-    const cJSON  *item;
-
-    item = playfab_reply_get(obj, name);
-
-    if (!cJSON_IsString(item) || item->valuestring == NULL) {
+    if (item == 0 || !playfab_json_is_string(&env->json, item)) {
         return -1;
     }
 
-    *s = item->valuestring;
-    *len = strlen(*s);
+    *s = playfab_reply_text(env, item, len);
 
     return (*len == 0 || *len > max) ? -1 : 0;
 }
 
 
-/* a string member of 1..128 bytes of printable ASCII */
+/* a string of 1..128 bytes of printable ASCII */
 
 static int
-playfab_reply_id(const cJSON *obj, const char *name, const char **s,
-    size_t *len)
+playfab_reply_id(const playfab_envelope_t *env, uint32_t item,
+    const char **s, size_t *len)
 {
-    if (playfab_reply_string(obj, name, PLAYFAB_REPLY_ID_MAX, s, len) != 0
+    if (playfab_reply_string(env, item, PLAYFAB_REPLY_ID_MAX, s, len) != 0
         || !playfab_reply_ascii(*s, *len, 0x20))
     {
         return -1;
@@ -522,28 +662,41 @@ playfab_reply_id(const cJSON *obj, const char *name, const char **s,
 /* as playfab_reply_id(), but an absent member leaves *s NULL */
 
 static int
-playfab_reply_optional_id(const cJSON *obj, const char *name,
+playfab_reply_optional_id(const playfab_envelope_t *env, uint32_t item,
     const char **s, size_t *len)
 {
-    if (playfab_reply_get(obj, name) == NULL) {
+    if (item == 0) {
         *s = NULL;
         *len = 0;
         return 0;
     }
 
-    return playfab_reply_id(obj, name, s, len);
+    return playfab_reply_id(env, item, s, len);
 }
 
 
-/* 1 if every byte is in [low, 0x7e] */
+/* 1 if every byte is in [low, 0x7e]; 8 at a time as text_valid() does */
 
 static int
 playfab_reply_ascii(const char *s, size_t len, unsigned char low)
 {
     size_t          i;
+    uint64_t        x, lows;
     unsigned char   c;
 
-    for (i = 0; i < len; i++) {
+    lows = 0x0101010101010101ULL * low;
+
+    for (i = 0; len - i >= 8; i += 8) {
+        memcpy(&x, &s[i], 8);
+
+        if (((x - lows) | x | (x + 0x0101010101010101ULL))
+            & 0x8080808080808080ULL)
+        {
+            break;
+        }
+    }
+
+    for ( /* void */ ; i < len; i++) {
         c = (unsigned char) s[i];
 
         if (c < low || c > 0x7e) {
@@ -555,33 +708,28 @@ playfab_reply_ascii(const char *s, size_t len, unsigned char low)
 }
 
 
-static int
-playfab_reply_alnum(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-           || (c >= '0' && c <= '9');
-}
-
-
-/* [A-Za-z0-9._:-]+, which covers a GUID */
+/* 1 if every byte is in the class set of playfab_reply_class[] */
 
 static int
-playfab_reply_guid(const char *s, size_t len)
+playfab_reply_charset(const char *s, size_t len, unsigned char set)
 {
     size_t          i;
-    unsigned char   c;
+    unsigned char   all;
 
-    for (i = 0; i < len; i++) {
-        c = (unsigned char) s[i];
+    all = set;
 
-        if (!playfab_reply_alnum(c)
-            && c != '-' && c != '_' && c != '.' && c != ':')
-        {
-            return 0;
-        }
+    for (i = 0; i + 4 <= len; i += 4) {
+        all &= playfab_reply_class[(unsigned char) s[i]]
+               & playfab_reply_class[(unsigned char) s[i + 1]]
+               & playfab_reply_class[(unsigned char) s[i + 2]]
+               & playfab_reply_class[(unsigned char) s[i + 3]];
     }
 
-    return 1;
+    for ( /* void */ ; i < len; i++) {
+        all &= playfab_reply_class[(unsigned char) s[i]];
+    }
+
+    return all == set;
 }
 
 
@@ -593,8 +741,10 @@ playfab_reply_guid(const char *s, size_t len)
 static int
 playfab_reply_base64(const char *s, size_t len)
 {
-    size_t          i, pad;
-    unsigned char   c;
+    size_t   pad, i;
+#if defined(__SSE2__)
+    __m128i  x, t, ok;
+#endif
 
     for (pad = 0; pad < len && s[len - 1 - pad] == '='; pad++) {
         /* count the padding */
@@ -604,38 +754,46 @@ playfab_reply_base64(const char *s, size_t len)
         return 0;
     }
 
-    for (i = 0; i < len - pad; i++) {
-        c = (unsigned char) s[i];
+    len -= pad;
+    i = 0;
 
-        if (!playfab_reply_alnum(c) && c != '+' && c != '/') {
+#if defined(__SSE2__)
+
+    /*
+     * 16 bytes at a time: x - lo <= hi - lo, unsigned, for each range;
+     * x | 0x20 is in a-z for the letters of both cases, and only for them
+     */
+
+    for ( /* void */ ; len - i >= 16; i += 16) {
+        x = _mm_loadu_si128((const __m128i *) (const void *) &s[i]);
+
+        t = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)),
+                         _mm_set1_epi8('a'));
+        ok = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t);
+        t = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+        ok = _mm_or_si128(ok,
+                          _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(9)),
+                                         t));
+        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
+        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('/')));
+
+        if (_mm_movemask_epi8(ok) != 0xffff) {
             return 0;
         }
     }
 
-    return 1;
+#endif
+
+    return playfab_reply_charset(&s[i], len - i, PLAYFAB_REPLY_BASE64);
 }
 
 
 static size_t
-playfab_reply_put(char *buf, size_t n, const char *lit)
+playfab_reply_put(char *buf, size_t n, const char *s, size_t len)
 {
-    size_t  len;
-
-    len = strlen(lit);
-
     if (buf) {
-        memcpy(&buf[n], lit, len);
+        memcpy(&buf[n], s, len);
     }
 
     return n + len;
-}
-
-
-static size_t
-playfab_reply_member(char *buf, size_t n, const char *prefix, const char *s,
-    size_t len)
-{
-    n = playfab_reply_put(buf, n, prefix);
-
-    return n + playfab_json_escape(buf ? &buf[n] : NULL, s, len);
 }

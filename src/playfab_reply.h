@@ -2,9 +2,9 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * PlayFab replies: the {"code","status","data"} / error envelope and the
- * data of the three operations.  Pure C (cJSON), no nginx headers.  All
- * input is untrusted: lengths and character sets of everything copied
- * into a response or a header are checked here.
+ * data of the three operations.  Pure C, no nginx headers.  All input
+ * is untrusted: lengths and character sets of everything copied into a
+ * response or a header are checked here.
  */
 
 #ifndef PLAYFAB_REPLY_H
@@ -12,7 +12,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <cjson/cJSON.h>
+
+#include "playfab_json.h"
 
 
 #define PLAYFAB_TOKEN_MAX        2048   /* an EntityToken longer: refused */
@@ -38,10 +39,19 @@ typedef struct {
                                                    -1 if absent */
 } playfab_fault_t;
 
+/*
+ * A parsed reply points into the text it was parsed from, which must
+ * stay as it is until playfab_envelope_free().
+ */
 typedef struct {
-    cJSON            *root;
-    const cJSON      *data;
-    playfab_fault_t   fault;
+    const char          *text;      /* the reply, NULL when malformed */
+    const char          *data;      /* the "data" object's text, NULL
+                                       unless OK */
+    uint32_t             data_i;    /* its entry on the tape */
+    char                *scratch;   /* malloc'ed when the reply has
+                                       escapes: strings decoded */
+    playfab_json_doc_t   json;      /* the reply's tape */
+    playfab_fault_t      fault;
 } playfab_envelope_t;
 
 /* GetEntityToken */
@@ -76,16 +86,18 @@ typedef struct {
 
 
 /*
- * Parses an envelope.  Any return leaves env safe to pass to
- * playfab_envelope_free().  An error envelope without "errorCode" or
- * with fields of the wrong type is PLAYFAB_REPLY_MALFORMED.
+ * Parses an envelope in place: buf[0..len) must outlive env.  Any
+ * return leaves env safe to pass to playfab_envelope_free().  An error
+ * envelope without "errorCode" or with fields of the wrong type is
+ * PLAYFAB_REPLY_MALFORMED.
  */
 playfab_reply_e playfab_envelope_parse(playfab_envelope_t *env,
     const char *buf, size_t len);
 void playfab_envelope_free(playfab_envelope_t *env);
 
 /* data extractors for a PLAYFAB_REPLY_OK envelope: 0, or -1 when the
- * data does not have the documented shape; pointers point into env */
+ * data does not have the documented shape; pointers point into the
+ * text or env's scratch, valid until playfab_envelope_free() */
 int playfab_token_reply(const playfab_envelope_t *env,
     playfab_token_reply_t *out);
 int playfab_party_reply(const playfab_envelope_t *env,
@@ -93,8 +105,10 @@ int playfab_party_reply(const playfab_envelope_t *env,
 int playfab_identity_reply(const playfab_envelope_t *env,
     playfab_identity_t *out);
 
-/* {"PartyId":..,"InvitationId":..,"SerializedNetworkDescriptor":..};
- * buf == NULL returns the length needed */
+/* {"PartyId":..,"InvitationId":..,"SerializedNetworkDescriptor":..} of
+ * a reply filled by playfab_party_reply(), whose PartyId and descriptor
+ * are copied as they are (their character sets need no escaping); buf
+ * == NULL returns the length needed */
 size_t playfab_party_reply_json(const playfab_party_reply_t *reply,
     char *buf);
 

@@ -1,11 +1,13 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
  *
- * RequestPartyServiceRequest: the strict lexical pass (playfab_lex.c),
- * cJSON for the tree, and the schema walked with tables: types, ranges,
- * enums, lengths, unknown and duplicate keys, UTF-8.
+ * RequestPartyServiceRequest: the strict reader checks the text
+ * (playfab_lex.c), then the schema is walked over it in place with
+ * tables: types, ranges, enums, lengths, unknown and duplicate keys,
+ * UTF-8.  Strings stay in the body; only escaped ones are decoded.
  */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +21,8 @@
 #define PLAYFAB_PIC_PATH         PLAYFAB_NC_PATH                          \
                                  ".PartyInvitationConfiguration"
 #define PLAYFAB_KEYS_PATH        PLAYFAB_PIC_PATH ".EntityKeys"
+
+#define playfab_key(name, refused)  { name, sizeof(name) - 1, refused }
 
 
 /* the keys of each object, in the order of their slots */
@@ -55,54 +59,58 @@ enum {
 
 
 static void playfab_party_init(playfab_party_req_t *req);
-static int playfab_party_blank(const char *p, const char *last);
-static int playfab_party_regions(playfab_party_req_t *req,
-    const cJSON *item, playfab_error_t *err);
-static int playfab_party_network(playfab_party_req_t *req,
-    const cJSON *item, playfab_error_t *err);
-static int playfab_party_invitation(playfab_party_req_t *req,
-    const cJSON *item, playfab_error_t *err);
-static int playfab_party_entity_keys(playfab_party_req_t *req,
-    const cJSON *item, playfab_error_t *err);
-static int playfab_party_entity_key(playfab_entity_key_t *key,
-    const cJSON *item, const char *path, playfab_error_t *err);
-static int playfab_party_party_id(playfab_party_req_t *req,
-    const cJSON *item, playfab_error_t *err);
-static int playfab_party_guid(const char *s, size_t len);
-static int playfab_party_tags(playfab_party_req_t *req, const cJSON *item,
+static int playfab_party_refused(const char *body, size_t len,
     playfab_error_t *err);
-static int playfab_party_tag(const cJSON *tags, const cJSON *tag,
+static int playfab_party_regions(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_network(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_invitation(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_entity_keys(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_entity_key(const playfab_party_doc_t *doc,
+    playfab_entity_key_t *key, uint32_t item, const char *path,
+    playfab_error_t *err);
+static int playfab_party_party_id(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_guid(const char *s, size_t len);
+static int playfab_party_tags(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err);
+static int playfab_party_tag(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, size_t n, uint32_t value,
     playfab_error_t *err);
 
 
 static const playfab_party_key_t  playfab_top_keys[PLAYFAB_TOP_KEYS] = {
-    { "PreferredRegions", NULL },
-    { "NetworkConfiguration", NULL },
-    { "PartyId", NULL },
-    { "CustomTags", NULL },
-    { "PlayFabId", "is set by the server from the caller's identity" },
-    { "TitleId", "is set by the server from its configuration" }
+    playfab_key("PreferredRegions", NULL),
+    playfab_key("NetworkConfiguration", NULL),
+    playfab_key("PartyId", NULL),
+    playfab_key("CustomTags", NULL),
+    playfab_key("PlayFabId",
+                "is set by the server from the caller's identity"),
+    playfab_key("TitleId", "is set by the server from its configuration")
 };
 
 static const playfab_party_key_t  playfab_nc_keys[PLAYFAB_NC_KEYS] = {
-    { "MaxUsers", NULL },
-    { "MaxDevices", NULL },
-    { "MaxUsersPerDevice", NULL },
-    { "MaxDevicesPerUser", NULL },
-    { "MaxEndpointsPerDevice", NULL },
-    { "DirectPeerConnectivityOptions", NULL },
-    { "PartyInvitationConfiguration", NULL }
+    playfab_key("MaxUsers", NULL),
+    playfab_key("MaxDevices", NULL),
+    playfab_key("MaxUsersPerDevice", NULL),
+    playfab_key("MaxDevicesPerUser", NULL),
+    playfab_key("MaxEndpointsPerDevice", NULL),
+    playfab_key("DirectPeerConnectivityOptions", NULL),
+    playfab_key("PartyInvitationConfiguration", NULL)
 };
 
 static const playfab_party_key_t  playfab_pic_keys[PLAYFAB_PIC_KEYS] = {
-    { "Identifier", NULL },
-    { "Revocability", NULL },
-    { "EntityKeys", NULL }
+    playfab_key("Identifier", NULL),
+    playfab_key("Revocability", NULL),
+    playfab_key("EntityKeys", NULL)
 };
 
 static const playfab_party_key_t  playfab_ek_keys[PLAYFAB_EK_KEYS] = {
-    { "Id", NULL },
-    { "Type", NULL }
+    playfab_key("Id", NULL),
+    playfab_key("Type", NULL)
 };
 
 static const playfab_party_object_t  playfab_top_object = {
@@ -126,12 +134,94 @@ int
 playfab_party_parse(playfab_party_req_t *req, const char *body, size_t len,
     playfab_error_t *err)
 {
-    int           rc;
-    const char   *end;
-    const cJSON  *f[PLAYFAB_TOP_KEYS];
+    int                  rc;
+    uint32_t             f[PLAYFAB_TOP_KEYS];
+    playfab_json_doc_t   json;
+    playfab_party_doc_t  doc;
 
     playfab_party_init(req);
 
+    rc = playfab_json_parse(&json, body, len, 0);
+
+    if (rc != 0) {
+        playfab_json_free(&json);
+        return (rc == -2) ? -2 : playfab_party_refused(body, len, err);
+    }
+
+    if (!playfab_json_is_object(&json, 0)) {
+        playfab_error_set(err, "malformed_json", "", "must be a JSON object");
+        rc = -1;
+        goto done;
+    }
+
+    if (json.escaped) {
+        req->scratch = malloc(len);
+        if (req->scratch == NULL) {
+            rc = -2;
+            goto done;
+        }
+    }
+
+    doc.json = &json;
+    doc.scratch = req->scratch;
+
+    rc = playfab_party_fields(&doc, 0, "", &playfab_top_object, f, err);
+    if (rc != 0) {
+        goto done;
+    }
+
+    if (f[PLAYFAB_TOP_REGIONS]) {
+        rc = playfab_party_regions(&doc, req, f[PLAYFAB_TOP_REGIONS], err);
+        if (rc != 0) {
+            goto done;
+        }
+    }
+
+    if (f[PLAYFAB_TOP_NETWORK]) {
+        rc = playfab_party_network(&doc, req, f[PLAYFAB_TOP_NETWORK], err);
+        if (rc != 0) {
+            goto done;
+        }
+    }
+
+    if (f[PLAYFAB_TOP_PARTY_ID]) {
+        rc = playfab_party_party_id(&doc, req, f[PLAYFAB_TOP_PARTY_ID], err);
+        if (rc != 0) {
+            goto done;
+        }
+    }
+
+    if (f[PLAYFAB_TOP_TAGS]) {
+        rc = playfab_party_tags(&doc, req, f[PLAYFAB_TOP_TAGS], err);
+    }
+
+done:
+
+    playfab_json_free(&json);
+
+    return rc;
+}
+
+
+static void
+playfab_party_init(playfab_party_req_t *req)
+{
+    memset(req, 0, offsetof(playfab_party_req_t, regions));
+
+    req->dpco = -1;
+    req->revocability = -1;
+}
+
+
+/*
+ * Which rule a body the reader refused broke, in the order the checks
+ * were made before the reader was: nesting, then the lexical rules,
+ * then the grammar.
+ */
+
+static int
+playfab_party_refused(const char *body, size_t len, playfab_error_t *err)
+{
     if (playfab_json_depth(body, len) > PLAYFAB_JSON_MAX_DEPTH) {
         playfab_error_set(err, "malformed_json", "",
                           "must not nest deeper than %d levels",
@@ -143,104 +233,48 @@ playfab_party_parse(playfab_party_req_t *req, const char *body, size_t len,
         return -1;
     }
 
-    req->root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    playfab_error_set(err, "malformed_json", "", "must be valid JSON");
 
-    if (req->root == NULL || !playfab_party_blank(end, body + len)) {
-        playfab_error_set(err, "malformed_json", "", "must be valid JSON");
-        return -1;
-    }
-
-    if (!cJSON_IsObject(req->root)) {
-        playfab_error_set(err, "malformed_json", "", "must be a JSON object");
-        return -1;
-    }
-
-    if (playfab_party_fields(req->root, "", &playfab_top_object, f, err)
-        != 0)
-    {
-        return -1;
-    }
-
-    if (f[PLAYFAB_TOP_REGIONS]
-        && playfab_party_regions(req, f[PLAYFAB_TOP_REGIONS], err) != 0)
-    {
-        return -1;
-    }
-
-    if (f[PLAYFAB_TOP_NETWORK]) {
-        rc = playfab_party_network(req, f[PLAYFAB_TOP_NETWORK], err);
-        if (rc != 0) {
-            return rc;
-        }
-    }
-
-    if (f[PLAYFAB_TOP_PARTY_ID]
-        && playfab_party_party_id(req, f[PLAYFAB_TOP_PARTY_ID], err) != 0)
-    {
-        return -1;
-    }
-
-    if (f[PLAYFAB_TOP_TAGS]
-        && playfab_party_tags(req, f[PLAYFAB_TOP_TAGS], err) != 0)
-    {
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static void
-playfab_party_init(playfab_party_req_t *req)
-{
-    memset(req, 0, sizeof(playfab_party_req_t));
-
-    req->dpco = -1;
-    req->revocability = -1;
+    return -1;
 }
 
 
 static int
-playfab_party_blank(const char *p, const char *last)
+playfab_party_regions(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err)
 {
-    for ( /* void */ ; p < last; p++) {
-        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-            return 0;
-        }
+    int          region;
+    size_t       n, len;
+    uint32_t     seen, r;
+    const char  *name;
+    char         path[PLAYFAB_PARTY_PATH];
+
+    if (!playfab_json_is_array(doc->json, item)) {
+        goto invalid;
     }
 
-    return 1;
-}
+    r = playfab_json_first(doc->json, item);
 
-
-static int
-playfab_party_regions(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
-{
-    int           region;
-    size_t        n;
-    uint32_t      seen;
-    const cJSON  *r;
-    char          path[PLAYFAB_PARTY_PATH];
-
-    if (!cJSON_IsArray(item) || item->child == NULL) {
+    if (r == 0) {
         goto invalid;
     }
 
     n = 0;
     seen = 0;
 
-    cJSON_ArrayForEach(r, item) {
-
+    for ( /* void */ ;
+         r != 0;
+         r = playfab_json_next_element(doc->json, item, r))
+    {
         if (n == PLAYFAB_REGION_COUNT) {
             goto invalid;
         }
 
         region = -1;
 
-        if (cJSON_IsString(r)) {
-            region = playfab_region_lookup(r->valuestring,
-                                           strlen(r->valuestring));
+        if (playfab_json_is_string(doc->json, r)) {
+            name = playfab_party_text(doc, r, &len);
+            region = playfab_region_lookup(name, len);
         }
 
         if (region == -1 || (seen & (1u << region))) {
@@ -271,45 +305,52 @@ invalid:
 
 
 static int
-playfab_party_network(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
+playfab_party_network(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err)
 {
-    int           i;
-    const cJSON  *f[PLAYFAB_NC_KEYS];
-    char          path[PLAYFAB_PARTY_PATH];
+    int       i, rc;
+    uint32_t  f[PLAYFAB_NC_KEYS];
+    char      path[PLAYFAB_PARTY_PATH];
 
-    if (!cJSON_IsObject(item)) {
+    if (!playfab_json_is_object(doc->json, item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_NC_PATH,
                           "must be an object");
         return -1;
     }
 
-    if (playfab_party_fields(item, PLAYFAB_NC_PATH, &playfab_nc_object, f,
-                             err)
-        != 0)
-    {
-        return -1;
+    rc = playfab_party_fields(doc, item, PLAYFAB_NC_PATH, &playfab_nc_object,
+                              f, err);
+    if (rc != 0) {
+        return rc;
     }
 
     for (i = 0; i < PLAYFAB_NC_NUMERIC; i++) {
-        if (f[i] == NULL) {
+        if (f[i] == 0) {
             continue;
         }
 
-        playfab_party_path(path, PLAYFAB_NC_PATH, playfab_nc_keys[i].name);
+        /* the path is made for the message only */
 
-        if (playfab_party_number(f[i], path, &playfab_nc_ranges[i],
-                                 &req->num[i], err)
-            != 0)
-        {
-            return -1;
+        rc = playfab_party_number(doc, f[i], NULL, &playfab_nc_ranges[i],
+                                  &req->num[i], err);
+
+        if (rc == -1) {
+            playfab_party_path_n(path, PLAYFAB_NC_PATH,
+                                 playfab_nc_keys[i].name,
+                                 playfab_nc_keys[i].len);
+            rc = playfab_party_number(doc, f[i], path, &playfab_nc_ranges[i],
+                                      &req->num[i], err);
+        }
+
+        if (rc != 0) {
+            return rc;
         }
 
         req->has_num[i] = 1;
     }
 
     if (f[PLAYFAB_NC_DPCO]
-        && playfab_party_enum(f[PLAYFAB_NC_DPCO],
+        && playfab_party_enum(doc, f[PLAYFAB_NC_DPCO],
                               PLAYFAB_NC_PATH ".DirectPeerConnectivityOptions",
                               &playfab_party_dpco_enum, &req->dpco, err)
            != 0)
@@ -318,7 +359,8 @@ playfab_party_network(playfab_party_req_t *req, const cJSON *item,
     }
 
     if (f[PLAYFAB_NC_INVITATION]) {
-        return playfab_party_invitation(req, f[PLAYFAB_NC_INVITATION], err);
+        return playfab_party_invitation(doc, req, f[PLAYFAB_NC_INVITATION],
+                                        err);
     }
 
     return 0;
@@ -326,28 +368,28 @@ playfab_party_network(playfab_party_req_t *req, const cJSON *item,
 
 
 static int
-playfab_party_invitation(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
+playfab_party_invitation(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err)
 {
-    const cJSON  *f[PLAYFAB_PIC_KEYS];
+    int       rc;
+    uint32_t  f[PLAYFAB_PIC_KEYS];
 
-    if (!cJSON_IsObject(item)) {
+    if (!playfab_json_is_object(doc->json, item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_PIC_PATH,
                           "must be an object");
         return -1;
     }
 
-    if (playfab_party_fields(item, PLAYFAB_PIC_PATH, &playfab_pic_object, f,
-                             err)
-        != 0)
-    {
-        return -1;
+    rc = playfab_party_fields(doc, item, PLAYFAB_PIC_PATH,
+                              &playfab_pic_object, f, err);
+    if (rc != 0) {
+        return rc;
     }
 
     req->has_invitation = 1;
 
     if (f[PLAYFAB_PIC_IDENTIFIER]
-        && playfab_party_string(f[PLAYFAB_PIC_IDENTIFIER],
+        && playfab_party_string(doc, f[PLAYFAB_PIC_IDENTIFIER],
                                 PLAYFAB_PIC_PATH ".Identifier", 1,
                                 PLAYFAB_IDENTIFIER_MAX, &req->identifier,
                                 &req->identifier_len, err)
@@ -357,7 +399,7 @@ playfab_party_invitation(playfab_party_req_t *req, const cJSON *item,
     }
 
     if (f[PLAYFAB_PIC_REVOCABILITY]
-        && playfab_party_enum(f[PLAYFAB_PIC_REVOCABILITY],
+        && playfab_party_enum(doc, f[PLAYFAB_PIC_REVOCABILITY],
                               PLAYFAB_PIC_PATH ".Revocability",
                               &playfab_party_revocability_enum,
                               &req->revocability, err)
@@ -367,7 +409,7 @@ playfab_party_invitation(playfab_party_req_t *req, const cJSON *item,
     }
 
     if (f[PLAYFAB_PIC_ENTITY_KEYS]) {
-        return playfab_party_entity_keys(req, f[PLAYFAB_PIC_ENTITY_KEYS],
+        return playfab_party_entity_keys(doc, req, f[PLAYFAB_PIC_ENTITY_KEYS],
                                          err);
     }
 
@@ -375,15 +417,17 @@ playfab_party_invitation(playfab_party_req_t *req, const cJSON *item,
 }
 
 
-static int
-playfab_party_entity_keys(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
-{
-    size_t        n;
-    const cJSON  *k;
-    char          path[PLAYFAB_PARTY_PATH];
+/* counted first: a list too long is refused before its entries are read */
 
-    if (!cJSON_IsArray(item)) {
+static int
+playfab_party_entity_keys(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err)
+{
+    size_t    n;
+    uint32_t  k;
+    char      path[PLAYFAB_PARTY_PATH];
+
+    if (!playfab_json_is_array(doc->json, item)) {
         playfab_error_set(err, "invalid_value", PLAYFAB_KEYS_PATH,
                           "must be an array of EntityKey objects");
         return -1;
@@ -391,7 +435,10 @@ playfab_party_entity_keys(playfab_party_req_t *req, const cJSON *item,
 
     n = 0;
 
-    cJSON_ArrayForEach(k, item) {
+    for (k = playfab_json_first(doc->json, item);
+         k != 0;
+         k = playfab_json_next_element(doc->json, item, k))
+    {
         if (++n > PLAYFAB_ENTITY_KEYS_MAX) {
             playfab_error_set(err, "invalid_value", PLAYFAB_KEYS_PATH,
                               "must have at most %d entries",
@@ -406,17 +453,25 @@ playfab_party_entity_keys(playfab_party_req_t *req, const cJSON *item,
         return 0;
     }
 
-    req->entity_keys = malloc(n * sizeof(playfab_entity_key_t));
-    if (req->entity_keys == NULL) {
-        return -2;
+    if (n <= PLAYFAB_ENTITY_KEYS_INLINE) {
+        req->entity_keys = req->inline_keys;
+
+    } else {
+        req->entity_keys = malloc(n * sizeof(playfab_entity_key_t));
+        if (req->entity_keys == NULL) {
+            return -2;
+        }
     }
 
     n = 0;
 
-    cJSON_ArrayForEach(k, item) {
+    for (k = playfab_json_first(doc->json, item);
+         k != 0;
+         k = playfab_json_next_element(doc->json, item, k))
+    {
         playfab_party_path_index(path, PLAYFAB_KEYS_PATH, n);
 
-        if (playfab_party_entity_key(&req->entity_keys[n], k, path, err)
+        if (playfab_party_entity_key(doc, &req->entity_keys[n], k, path, err)
             != 0)
         {
             return -1;
@@ -430,29 +485,32 @@ playfab_party_entity_keys(playfab_party_req_t *req, const cJSON *item,
 
 
 static int
-playfab_party_entity_key(playfab_entity_key_t *key, const cJSON *item,
-    const char *path, playfab_error_t *err)
+playfab_party_entity_key(const playfab_party_doc_t *doc,
+    playfab_entity_key_t *key, uint32_t item, const char *path,
+    playfab_error_t *err)
 {
-    const cJSON  *f[PLAYFAB_EK_KEYS];
-    char          field[PLAYFAB_PARTY_PATH];
+    uint32_t  f[PLAYFAB_EK_KEYS];
+    char      field[PLAYFAB_PARTY_PATH];
 
-    if (!cJSON_IsObject(item)) {
+    if (!playfab_json_is_object(doc->json, item)) {
         playfab_error_set(err, "invalid_value", path, "must be an object");
         return -1;
     }
 
-    if (playfab_party_fields(item, path, &playfab_ek_object, f, err) != 0) {
+    if (playfab_party_fields(doc, item, path, &playfab_ek_object, f, err)
+        != 0)
+    {
         return -1;
     }
 
     playfab_party_path(field, path, "Id");
 
-    if (f[PLAYFAB_EK_ID] == NULL) {
+    if (f[PLAYFAB_EK_ID] == 0) {
         playfab_error_set(err, "missing_field", field, "is required");
         return -1;
     }
 
-    if (playfab_party_string(f[PLAYFAB_EK_ID], field, 1,
+    if (playfab_party_string(doc, f[PLAYFAB_EK_ID], field, 1,
                              PLAYFAB_ENTITY_ID_MAX, &key->id, &key->id_len,
                              err)
         != 0)
@@ -463,29 +521,30 @@ playfab_party_entity_key(playfab_entity_key_t *key, const cJSON *item,
     key->type = NULL;
     key->type_len = 0;
 
-    if (f[PLAYFAB_EK_TYPE] == NULL) {
+    if (f[PLAYFAB_EK_TYPE] == 0) {
         return 0;
     }
 
     playfab_party_path(field, path, "Type");
 
-    return playfab_party_string(f[PLAYFAB_EK_TYPE], field, 1,
+    return playfab_party_string(doc, f[PLAYFAB_EK_TYPE], field, 1,
                                 PLAYFAB_ENTITY_TYPE_MAX, &key->type,
                                 &key->type_len, err);
 }
 
 
 static int
-playfab_party_party_id(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
+playfab_party_party_id(const playfab_party_doc_t *doc,
+    playfab_party_req_t *req, uint32_t item, playfab_error_t *err)
 {
-    size_t  n;
+    size_t       n;
+    const char  *s;
 
-    if (cJSON_IsString(item)) {
-        n = strlen(item->valuestring);
+    if (playfab_json_is_string(doc->json, item)) {
+        s = playfab_party_text(doc, item, &n);
 
-        if (playfab_party_guid(item->valuestring, n)) {
-            req->party_id = item->valuestring;
+        if (playfab_party_guid(s, n)) {
+            req->party_id = s;
             req->party_id_len = n;
             return 0;
         }
@@ -528,14 +587,17 @@ playfab_party_guid(const char *s, size_t len)
 }
 
 
-static int
-playfab_party_tags(playfab_party_req_t *req, const cJSON *item,
-    playfab_error_t *err)
-{
-    size_t        n;
-    const cJSON  *tag;
+/* counted first, as the entity keys; then each tag in order */
 
-    if (!cJSON_IsObject(item)) {
+static int
+playfab_party_tags(const playfab_party_doc_t *doc, playfab_party_req_t *req,
+    uint32_t item, playfab_error_t *err)
+{
+    size_t                 n, i;
+    uint32_t               k, value[PLAYFAB_CUSTOM_TAGS_MAX];
+    playfab_custom_tag_t  *tag;
+
+    if (!playfab_json_is_object(doc->json, item)) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must be an object of string values");
         return -1;
@@ -543,77 +605,94 @@ playfab_party_tags(playfab_party_req_t *req, const cJSON *item,
 
     n = 0;
 
-    cJSON_ArrayForEach(tag, item) {
-        if (++n > PLAYFAB_CUSTOM_TAGS_MAX) {
+    for (k = playfab_json_first(doc->json, item);
+         k != 0;
+         k = playfab_json_next_member(doc->json, item, k))
+    {
+        if (n == PLAYFAB_CUSTOM_TAGS_MAX) {
             playfab_error_set(err, "invalid_value", "CustomTags",
                               "must have at most %d entries",
                               PLAYFAB_CUSTOM_TAGS_MAX);
             return -1;
         }
+
+        tag = &req->custom_tags[n];
+        tag->key = playfab_party_text(doc, k, &tag->key_len);
+        value[n++] = k + 1;
     }
 
-    cJSON_ArrayForEach(tag, item) {
-        if (playfab_party_tag(item, tag, err) != 0) {
+    for (i = 0; i < n; i++) {
+        if (playfab_party_tag(doc, req, i, value[i], err) != 0) {
             return -1;
         }
     }
 
-    req->custom_tags = item;
+    req->has_custom_tags = 1;
+    req->ncustom_tags = n;
 
     return 0;
 }
 
 
 static int
-playfab_party_tag(const cJSON *tags, const cJSON *tag, playfab_error_t *err)
+playfab_party_tag(const playfab_party_doc_t *doc, playfab_party_req_t *req,
+    size_t n, uint32_t value, playfab_error_t *err)
 {
-    size_t        len;
-    const char   *s;
-    const cJSON  *prev;
-    char          path[PLAYFAB_PARTY_PATH];
+    size_t                 i;
+    playfab_custom_tag_t  *tag, *prev;
+    char                   path[PLAYFAB_PARTY_PATH];
 
-    len = strlen(tag->string);
+    tag = &req->custom_tags[n];
 
-    if (len == 0 || len > PLAYFAB_TAG_KEY_MAX) {
+    if (tag->key_len == 0 || tag->key_len > PLAYFAB_TAG_KEY_MAX) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must have keys of 1 to %d bytes",
                           PLAYFAB_TAG_KEY_MAX);
         return -1;
     }
 
-    if (!playfab_json_text_valid(tag->string, len)) {
+    if (!playfab_json_text_valid(tag->key, tag->key_len)) {
         playfab_error_set(err, "invalid_value", "CustomTags",
                           "must have keys of valid UTF-8 without control "
                           "characters");
         return -1;
     }
 
-    playfab_party_path(path, "CustomTags", tag->string);
+    playfab_party_path_n(path, "CustomTags", tag->key, tag->key_len);
 
-    for (prev = tags->child; prev != tag; prev = prev->next) {
-        if (strcmp(prev->string, tag->string) == 0) {
+    for (i = 0; i < n; i++) {
+        prev = &req->custom_tags[i];
+
+        if (prev->key_len == tag->key_len
+            && memcmp(prev->key, tag->key, tag->key_len) == 0)
+        {
             playfab_error_set(err, "duplicate_field", path,
                               "must appear only once");
             return -1;
         }
     }
 
-    if (strcasecmp(tag->string, "RequestId") == 0) {
+    if (tag->key_len == sizeof("RequestId") - 1
+        && strncasecmp(tag->key, "RequestId", tag->key_len) == 0)
+    {
         playfab_error_set(err, "invalid_value", path,
                           "is reserved for the server's request id");
         return -1;
     }
 
-    return playfab_party_string(tag, path, 0, PLAYFAB_CUSTOM_TAG_MAX, &s,
-                                &len, err);
+    return playfab_party_string(doc, value, path, 0, PLAYFAB_CUSTOM_TAG_MAX,
+                                &tag->value, &tag->value_len, err);
 }
 
 
 void
 playfab_party_free(playfab_party_req_t *req)
 {
-    cJSON_Delete(req->root);
-    free(req->entity_keys);
+    free(req->scratch);
+
+    if (req->entity_keys != req->inline_keys) {
+        free(req->entity_keys);
+    }
 
     playfab_party_init(req);
 }

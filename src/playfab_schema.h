@@ -3,7 +3,7 @@
  *
  * The RequestPartyService request: parse the client's JSON, validate it
  * against PlayFab's schema, apply the studio's policy and serialize the
- * body sent to PlayFab.  Pure C (cJSON), no nginx headers.
+ * body sent to PlayFab.  Pure C, no nginx headers.
  */
 
 #ifndef PLAYFAB_SCHEMA_H
@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <cjson/cJSON.h>
 
 #include "playfab_json.h"
 
@@ -23,6 +22,9 @@
 #define PLAYFAB_ENTITY_TYPE_MAX       64
 #define PLAYFAB_CUSTOM_TAGS_MAX       16
 #define PLAYFAB_CUSTOM_TAG_MAX        256
+
+/* EntityKeys held in the request itself; a longer list is allocated */
+#define PLAYFAB_ENTITY_KEYS_INLINE    8
 
 
 /* numeric NetworkConfiguration fields, in schema order */
@@ -76,14 +78,22 @@ typedef struct {
     size_t        type_len;
 } playfab_entity_key_t;
 
+typedef struct {
+    const char   *key;
+    size_t        key_len;
+    const char   *value;
+    size_t        value_len;
+} playfab_custom_tag_t;
+
 /*
- * A parsed and validated request.  String pointers point into "root"
- * (owned, freed by playfab_party_free()) or into policy/extra data.
+ * A parsed and validated request.  Its strings point into the body it
+ * was parsed from, which must stay as it is until playfab_party_free(),
+ * or, for those the client escaped, into "scratch" (owned).
  */
 typedef struct {
-    cJSON                 *root;
+    char                  *scratch;         /* malloc'ed, NULL when the
+                                               body has no escape */
 
-    int                    regions[PLAYFAB_REGION_COUNT];
     size_t                 nregions;        /* 0: client sent none */
 
     unsigned               has_num[PLAYFAB_NC_NUMERIC];
@@ -96,13 +106,21 @@ typedef struct {
     const char            *identifier;      /* NULL: absent */
     size_t                 identifier_len;
     int                    revocability;    /* -1: absent */
-    playfab_entity_key_t  *entity_keys;     /* malloc'ed, freed by free() */
+    playfab_entity_key_t  *entity_keys;     /* inline_keys, or malloc'ed
+                                               for a longer list */
     size_t                 nentity_keys;
 
     const char            *party_id;        /* NULL: absent */
     size_t                 party_id_len;
 
-    const cJSON           *custom_tags;     /* NULL: absent */
+    unsigned               has_custom_tags:1;
+    size_t                 ncustom_tags;
+
+    /* arrays of which only the first nregions, ... entries are set */
+    int                    regions[PLAYFAB_REGION_COUNT];
+    playfab_custom_tag_t   custom_tags[PLAYFAB_CUSTOM_TAGS_MAX];
+
+    playfab_entity_key_t   inline_keys[PLAYFAB_ENTITY_KEYS_INLINE];
 } playfab_party_req_t;
 
 /* what the server adds, never taken from the client */
@@ -153,9 +171,9 @@ int playfab_party_policy_check(const playfab_party_policy_t *pol,
 
 /*
  * Request time.  parse: JSON and schema (types, ranges, enums, lengths,
- * unknown and duplicate keys, UTF-8).  apply_policy: allowlist, caps,
- * defaults, forced values, and the required fields that no default
- * supplied.  Both return 0, or -1 with err filled, or -2 on allocation
+ * unknown and duplicate keys, UTF-8); body[0..len) must outlive req.
+ * apply_policy: allowlist, caps, defaults, forced values, and the
+ * required fields that no default supplied.  Both return 0, or -1 with err filled, or -2 on allocation
  * failure.  playfab_party_free() may be called after either.
  */
 int playfab_party_parse(playfab_party_req_t *req, const char *body,

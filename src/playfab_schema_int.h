@@ -2,8 +2,8 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * Shared by the files behind playfab_schema.h: the schema's enum and
- * range tables, the typed value checks, error paths and the strict
- * lexical pass.  Not part of the API the nginx side uses.
+ * range tables, the typed value checks, error paths and the lexical
+ * classifier.  Not part of the API the nginx side uses.
  */
 
 #ifndef PLAYFAB_SCHEMA_INT_H
@@ -20,9 +20,14 @@
 
 
 typedef struct {
-    const char   *const *names;      /* indexed by value */
-    int                  n;
-    const char          *type;       /* schema name, for messages */
+    const char   *name;
+    size_t        len;
+} playfab_party_name_t;
+
+typedef struct {
+    const playfab_party_name_t  *names;      /* indexed by value */
+    int                          n;
+    const char                  *type;       /* schema name, for messages */
 } playfab_party_enum_t;
 
 typedef struct {
@@ -32,8 +37,15 @@ typedef struct {
 
 typedef struct {
     const char   *name;
+    size_t        len;
     const char   *refused;           /* non-NULL: unknown_field, this rule */
 } playfab_party_key_t;
+
+/* a request body being read: its tape, where escaped strings go */
+typedef struct {
+    const playfab_json_doc_t  *json;
+    char                      *scratch;
+} playfab_party_doc_t;
 
 typedef struct {
     const playfab_party_key_t  *keys;
@@ -42,8 +54,10 @@ typedef struct {
 } playfab_party_object_t;
 
 
+extern const playfab_party_enum_t   playfab_party_regions_enum;
 extern const playfab_party_enum_t   playfab_party_dpco_enum;
 extern const playfab_party_enum_t   playfab_party_revocability_enum;
+extern const playfab_party_enum_t   playfab_party_fields_enum;
 
 /* the schema's ranges of the numeric NetworkConfiguration fields */
 extern const playfab_party_range_t  playfab_nc_ranges[PLAYFAB_NC_NUMERIC];
@@ -53,21 +67,39 @@ extern const playfab_party_range_t  playfab_nc_ranges[PLAYFAB_NC_NUMERIC];
 int playfab_party_enum_lookup(const playfab_party_enum_t *e,
     const char *name, size_t len);
 
-/* playfab_lex.c: what cJSON accepts but JSON does not; 0, or -1 + err */
+/*
+ * playfab_lex.c: for a body the reader refused, the first lexical rule
+ * it broke (controls, numbers such as "01", "\u0000"), in the order
+ * of the checks before the reader; 0 if none, or -1 + err
+ */
 int playfab_party_lex(const char *s, size_t len, playfab_error_t *err);
 
 /* playfab_value.c: err->field paths "parent.name" and "parent[i]" */
 void playfab_party_path(char *buf, const char *parent, const char *name);
+void playfab_party_path_n(char *buf, const char *parent, const char *name,
+    size_t len);
 void playfab_party_path_index(char *buf, const char *parent, size_t i);
 
-/* playfab_value.c: each 0, or -1 with err filled */
-int playfab_party_fields(const cJSON *obj, const char *path,
-    const playfab_party_object_t *o, const cJSON **f, playfab_error_t *err);
-int playfab_party_number(const cJSON *item, const char *path,
-    const playfab_party_range_t *r, uint32_t *val, playfab_error_t *err);
-int playfab_party_enum(const cJSON *item, const char *path,
-    const playfab_party_enum_t *e, int *val, playfab_error_t *err);
-int playfab_party_string(const cJSON *item, const char *path, int nonempty,
-    size_t max, const char **s, size_t *len, playfab_error_t *err);
+/* the decoded bytes of the string at tape entry i */
+#define playfab_party_text(doc, i, len)                                      \
+    playfab_json_text((doc)->json, i, (doc)->scratch, len)
+
+/*
+ * playfab_value.c: items are tape entries, 0 for none (the top-level
+ * object is never an item); each 0, or -1 with err filled (-2: out of
+ * memory)
+ */
+int playfab_party_fields(const playfab_party_doc_t *doc, uint32_t obj,
+    const char *path, const playfab_party_object_t *o, uint32_t *f,
+    playfab_error_t *err);
+int playfab_party_number(const playfab_party_doc_t *doc, uint32_t item,
+    const char *path, const playfab_party_range_t *r, uint32_t *val,
+    playfab_error_t *err);
+int playfab_party_enum(const playfab_party_doc_t *doc, uint32_t item,
+    const char *path, const playfab_party_enum_t *e, int *val,
+    playfab_error_t *err);
+int playfab_party_string(const playfab_party_doc_t *doc, uint32_t item,
+    const char *path, int nonempty, size_t max, const char **s, size_t *len,
+    playfab_error_t *err);
 
 #endif /* PLAYFAB_SCHEMA_INT_H */

@@ -3,7 +3,8 @@
  *
  * The RequestPartyService body sent to PlayFab: a two-pass serializer
  * that counts or writes the same bytes, from a parsed request with the
- * policy applied and what the server adds.
+ * policy applied and what the server adds.  Our own names are copied as
+ * they are (their lengths are known), the client's strings escaped.
  */
 
 #include <string.h>
@@ -11,8 +12,22 @@
 #include "playfab_schema_int.h"
 
 
+/* a literal of known length: memcpy() of a constant size is inlined */
 #define playfab_party_literal(out, s)                                        \
-    playfab_party_put(out, s, sizeof(s) - 1)
+    do {                                                                     \
+        if ((out)->p) {                                                      \
+            memcpy((out)->p + (out)->len, s, sizeof(s) - 1);                 \
+        }                                                                    \
+        (out)->len += sizeof(s) - 1;                                         \
+    } while (0)
+
+#define playfab_party_byte(out, c)                                           \
+    do {                                                                     \
+        if ((out)->p) {                                                      \
+            (out)->p[(out)->len] = c;                                        \
+        }                                                                    \
+        (out)->len++;                                                        \
+    } while (0)
 
 
 typedef struct {
@@ -21,13 +36,15 @@ typedef struct {
 } playfab_party_out_t;
 
 
-static void playfab_party_put(playfab_party_out_t *out, const char *s,
+static inline void playfab_party_put(playfab_party_out_t *out, const char *s,
     size_t len);
-static void playfab_party_put_string(playfab_party_out_t *out,
+static inline void playfab_party_put_string(playfab_party_out_t *out,
     const char *s, size_t len);
-static void playfab_party_put_key(playfab_party_out_t *out, const char *sep,
-    const char *name);
-static void playfab_party_put_uint(playfab_party_out_t *out, uint32_t v);
+static inline void playfab_party_put_name(playfab_party_out_t *out,
+    const playfab_party_enum_t *e, int value);
+static inline void playfab_party_put_key(playfab_party_out_t *out, int comma,
+    const char *name, size_t len);
+static inline void playfab_party_put_uint(playfab_party_out_t *out, uint32_t v);
 static void playfab_party_put_network(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra);
 static void playfab_party_put_invitation(playfab_party_out_t *out,
@@ -39,12 +56,12 @@ static void playfab_party_put_entity_key(playfab_party_out_t *out,
 static void playfab_party_put_tags(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra);
 
+
 size_t
 playfab_party_serialize(const playfab_party_req_t *req,
     const playfab_party_extra_t *extra, char *buf)
 {
     size_t               i;
-    const char          *name;
     playfab_party_out_t  out;
 
     out.p = buf;
@@ -54,18 +71,18 @@ playfab_party_serialize(const playfab_party_req_t *req,
 
     for (i = 0; i < req->nregions; i++) {
         if (i) {
-            playfab_party_literal(&out, ",");
+            playfab_party_byte(&out, ',');
         }
 
-        name = playfab_region_name(req->regions[i]);
-        playfab_party_put_string(&out, name, strlen(name));
+        playfab_party_put_name(&out, &playfab_party_regions_enum,
+                               req->regions[i]);
     }
 
     playfab_party_literal(&out, "],\"NetworkConfiguration\":{");
 
     playfab_party_put_network(&out, req, extra);
 
-    playfab_party_literal(&out, "}");
+    playfab_party_byte(&out, '}');
 
     if (req->party_id) {
         playfab_party_literal(&out, ",\"PartyId\":");
@@ -80,13 +97,13 @@ playfab_party_serialize(const playfab_party_req_t *req,
 
     playfab_party_put_tags(&out, req, extra);
 
-    playfab_party_literal(&out, "}");
+    playfab_party_byte(&out, '}');
 
     return out.len;
 }
 
 
-static void
+static inline void
 playfab_party_put(playfab_party_out_t *out, const char *s, size_t len)
 {
     if (out->p) {
@@ -97,31 +114,50 @@ playfab_party_put(playfab_party_out_t *out, const char *s, size_t len)
 }
 
 
-static void
+static inline void
 playfab_party_put_string(playfab_party_out_t *out, const char *s, size_t len)
 {
-    playfab_party_literal(out, "\"");
+    playfab_party_byte(out, '"');
 
     out->len += playfab_json_escape(out->p ? out->p + out->len : NULL, s, len);
 
-    playfab_party_literal(out, "\"");
+    playfab_party_byte(out, '"');
 }
 
 
-/* sep"name": for our own names, which need no escaping */
+/* a name of the schema's enums: it needs no escaping */
 
-static void
-playfab_party_put_key(playfab_party_out_t *out, const char *sep,
-    const char *name)
+static inline void
+playfab_party_put_name(playfab_party_out_t *out,
+    const playfab_party_enum_t *e, int value)
 {
-    playfab_party_put(out, sep, strlen(sep));
-    playfab_party_literal(out, "\"");
-    playfab_party_put(out, name, strlen(name));
+    const playfab_party_name_t  *name;
+
+    name = &e->names[value];
+
+    playfab_party_byte(out, '"');
+    playfab_party_put(out, name->name, name->len);
+    playfab_party_byte(out, '"');
+}
+
+
+/* ,"name": for our own names */
+
+static inline void
+playfab_party_put_key(playfab_party_out_t *out, int comma, const char *name,
+    size_t len)
+{
+    if (comma) {
+        playfab_party_byte(out, ',');
+    }
+
+    playfab_party_byte(out, '"');
+    playfab_party_put(out, name, len);
     playfab_party_literal(out, "\":");
 }
 
 
-static void
+static inline void
 playfab_party_put_uint(playfab_party_out_t *out, uint32_t v)
 {
     char   digits[10], *p;
@@ -141,18 +177,19 @@ static void
 playfab_party_put_network(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra)
 {
-    int          f;
-    const char  *name;
+    int                          f;
+    const playfab_party_name_t  *name;
 
     for (f = 0; f < PLAYFAB_NC_NUMERIC; f++) {
-        playfab_party_put_key(out, f ? "," : "", playfab_policy_field_name(f));
+        name = &playfab_party_fields_enum.names[f];
+
+        playfab_party_put_key(out, f != 0, name->name, name->len);
         playfab_party_put_uint(out, req->num[f]);
     }
 
     if (req->dpco != -1) {
-        playfab_party_put_key(out, ",", "DirectPeerConnectivityOptions");
-        name = playfab_dpco_name(req->dpco);
-        playfab_party_put_string(out, name, strlen(name));
+        playfab_party_literal(out, ",\"DirectPeerConnectivityOptions\":");
+        playfab_party_put_name(out, &playfab_party_dpco_enum, req->dpco);
     }
 
     playfab_party_put_invitation(out, req, extra);
@@ -163,8 +200,7 @@ static void
 playfab_party_put_invitation(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra)
 {
-    int          bind, revocability;
-    const char  *sep, *name;
+    int  bind, revocability, comma;
 
     bind = (extra && extra->bind_entity_id);
 
@@ -174,38 +210,41 @@ playfab_party_put_invitation(playfab_party_out_t *out,
 
     playfab_party_literal(out, ",\"PartyInvitationConfiguration\":{");
 
-    sep = "";
+    comma = 0;
 
     if (req->identifier) {
-        playfab_party_put_key(out, sep, "Identifier");
+        playfab_party_literal(out, "\"Identifier\":");
         playfab_party_put_string(out, req->identifier, req->identifier_len);
-        sep = ",";
+        comma = 1;
     }
 
     revocability = bind ? PLAYFAB_CREATOR : req->revocability;
 
     if (revocability != -1) {
-        playfab_party_put_key(out, sep, "Revocability");
-        name = playfab_revocability_name(revocability);
-        playfab_party_put_string(out, name, strlen(name));
-        sep = ",";
+        playfab_party_put_key(out, comma, "Revocability",
+                              sizeof("Revocability") - 1);
+        playfab_party_put_name(out, &playfab_party_revocability_enum,
+                               revocability);
+        comma = 1;
     }
 
     if (bind) {
-        playfab_party_put_key(out, sep, "EntityKeys");
-        playfab_party_literal(out, "[");
+        playfab_party_put_key(out, comma, "EntityKeys",
+                              sizeof("EntityKeys") - 1);
+        playfab_party_byte(out, '[');
         playfab_party_put_entity_key(out, extra->bind_entity_id,
                                      extra->bind_entity_id_len,
                                      extra->bind_entity_type,
                                      extra->bind_entity_type_len);
-        playfab_party_literal(out, "]");
+        playfab_party_byte(out, ']');
 
     } else if (req->has_entity_keys) {
-        playfab_party_put_key(out, sep, "EntityKeys");
+        playfab_party_put_key(out, comma, "EntityKeys",
+                              sizeof("EntityKeys") - 1);
         playfab_party_put_entity_keys(out, req);
     }
 
-    playfab_party_literal(out, "}");
+    playfab_party_byte(out, '}');
 }
 
 
@@ -216,11 +255,11 @@ playfab_party_put_entity_keys(playfab_party_out_t *out,
     size_t                       i;
     const playfab_entity_key_t  *k;
 
-    playfab_party_literal(out, "[");
+    playfab_party_byte(out, '[');
 
     for (i = 0; i < req->nentity_keys; i++) {
         if (i) {
-            playfab_party_literal(out, ",");
+            playfab_party_byte(out, ',');
         }
 
         k = &req->entity_keys[i];
@@ -228,7 +267,7 @@ playfab_party_put_entity_keys(playfab_party_out_t *out,
                                      k->type_len);
     }
 
-    playfab_party_literal(out, "]");
+    playfab_party_byte(out, ']');
 }
 
 
@@ -244,7 +283,7 @@ playfab_party_put_entity_key(playfab_party_out_t *out, const char *id,
         playfab_party_put_string(out, type, type_len);
     }
 
-    playfab_party_literal(out, "}");
+    playfab_party_byte(out, '}');
 }
 
 
@@ -252,33 +291,33 @@ static void
 playfab_party_put_tags(playfab_party_out_t *out,
     const playfab_party_req_t *req, const playfab_party_extra_t *extra)
 {
-    const char   *sep;
-    const cJSON  *tag;
+    size_t                       i;
+    const playfab_custom_tag_t  *tag;
 
-    if (req->custom_tags == NULL && (extra == NULL || !extra->request_id)) {
+    if (!req->has_custom_tags && (extra == NULL || !extra->request_id)) {
         return;
     }
 
     playfab_party_literal(out, ",\"CustomTags\":{");
 
-    sep = "";
+    for (i = 0; i < req->ncustom_tags; i++) {
+        tag = &req->custom_tags[i];
 
-    if (req->custom_tags) {
-        cJSON_ArrayForEach(tag, req->custom_tags) {
-            playfab_party_put(out, sep, strlen(sep));
-            playfab_party_put_string(out, tag->string, strlen(tag->string));
-            playfab_party_literal(out, ":");
-            playfab_party_put_string(out, tag->valuestring,
-                                     strlen(tag->valuestring));
-            sep = ",";
+        if (i) {
+            playfab_party_byte(out, ',');
         }
+
+        playfab_party_put_string(out, tag->key, tag->key_len);
+        playfab_party_byte(out, ':');
+        playfab_party_put_string(out, tag->value, tag->value_len);
     }
 
     if (extra && extra->request_id) {
-        playfab_party_put_key(out, sep, "RequestId");
+        playfab_party_put_key(out, req->ncustom_tags != 0, "RequestId",
+                              sizeof("RequestId") - 1);
         playfab_party_put_string(out, extra->request_id,
                                  extra->request_id_len);
     }
 
-    playfab_party_literal(out, "}");
+    playfab_party_byte(out, '}');
 }

@@ -18,6 +18,11 @@
     "{\"PartyId\":\"%s\",\"InvitationId\":\"%s\","                           \
     "\"SerializedNetworkDescriptor\":\"%s\"}"
 
+/* a string the parsers return as a pointer and a length */
+#define CHECK_SPAN(s, len, want)                                             \
+    CHECK((s) != NULL && (len) == strlen(want)                               \
+          && memcmp((s), (want), (len)) == 0)
+
 #define GUID        "12baef1e-e31e-2b59-2fef-ff1f38c03a8d"
 #define INVITATION  "01234567-89ab-cdef-0123-456789abcdef"
 #define DESCRIPTOR                                                           \
@@ -53,6 +58,9 @@ static void test_malformed_json(void);
 static void test_malformed_shapes(void);
 static void test_numbers(void);
 static void test_depth(void);
+static void test_strict(void);
+static void test_escaped(void);
+static void test_long(void);
 static void test_nul(void);
 static void test_free(void);
 static void test_fault_name(void);
@@ -99,7 +107,12 @@ static const char  spec_error[] =
     "is required.\"]}}";
 
 
-/* parses an exact-size copy so that ASan sees any read past the end */
+/*
+ * parses an exact-size copy so that ASan sees any read past the end; the
+ * envelope points into it: it is kept until the next parse
+ */
+
+static char  *held;
 
 static playfab_reply_e
 parse(playfab_envelope_t *env, const char *json, size_t len)
@@ -115,7 +128,9 @@ parse(playfab_envelope_t *env, const char *json, size_t len)
 
     memcpy(copy, json, len);
     rc = playfab_envelope_parse(env, copy, len);
-    free(copy);
+
+    free(held);
+    held = copy;
 
     return rc;
 }
@@ -137,7 +152,8 @@ kind(const char *json)
     rc = parse(&env, json, strlen(json));
 
     if (rc == PLAYFAB_REPLY_MALFORMED
-        && (env.root != NULL || env.data != NULL || env.fault.code != 0
+        && (env.text != NULL || env.data != NULL || env.scratch != NULL
+            || env.fault.code != 0
             || env.fault.retry_after != -1))
     {
         printf("# malformed reply left state behind\n");
@@ -330,7 +346,7 @@ test_spec_token(void)
 
     rc = parse(&env, spec_token, sizeof(spec_token) - 1);
     CHECK(rc == PLAYFAB_REPLY_OK);
-    CHECK(env.root != NULL && env.data != NULL);
+    CHECK(env.text != NULL && env.data != NULL);
     CHECK(env.fault.code == 200);
     CHECK(env.fault.retry_after == -1);
 
@@ -346,11 +362,11 @@ test_spec_token(void)
 
     /* Entity is there, Lineage is not */
     CHECK(playfab_identity_reply(&env, &id) == 0);
-    CHECK_STR(id.entity_id, "174812abf712");
+    CHECK_SPAN(id.entity_id, id.entity_id_len, "174812abf712");
     CHECK(id.master_id == NULL && id.title_id == NULL);
 
     playfab_envelope_free(&env);
-    CHECK(env.root == NULL && env.data == NULL);
+    CHECK(env.text == NULL && env.data == NULL && env.scratch == NULL);
 }
 
 
@@ -365,13 +381,13 @@ test_spec_identity(void)
           == PLAYFAB_REPLY_OK);
     CHECK(playfab_identity_reply(&env, &id) == 0);
 
-    CHECK_STR(id.entity_id, "42434567785265");
+    CHECK_SPAN(id.entity_id, id.entity_id_len, "42434567785265");
     CHECK(id.entity_id_len == 14);
-    CHECK_STR(id.entity_type, "title_player_account");
+    CHECK_SPAN(id.entity_type, id.entity_type_len, "title_player_account");
     CHECK(id.entity_type_len == 20);
-    CHECK_STR(id.master_id, "1234567787392");
+    CHECK_SPAN(id.master_id, id.master_id_len, "1234567787392");
     CHECK(id.master_id_len == 13);
-    CHECK_STR(id.title_id, "26917491733");
+    CHECK_SPAN(id.title_id, id.title_id_len, "26917491733");
     CHECK(id.title_id_len == 11);
 
     CHECK(playfab_token_reply(&env, &tok) == -1);
@@ -647,6 +663,100 @@ test_depth(void)
 }
 
 
+/*
+ * The reader is strict where cJSON was lenient: numbers and blanks as
+ * RFC 8259 has them, "\u" with four hexadecimal digits; raw control
+ * bytes inside strings are still taken (an errorMessage's are blanked).
+ */
+
+static void
+test_strict(void)
+{
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":01}}")
+          == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":1.}}")
+          == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":.5}}")
+          == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\x01\"data\":{}}") == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("\x0c{\"code\":200,\"data\":{}}") == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":\"\\uZZZZ\"}}")
+          == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":\"\\u00\"}}")
+          == PLAYFAB_REPLY_MALFORMED);
+    CHECK(kind("{\"code\":200,\"data\":{\"a\":\"x\x01y\"}}")
+          == PLAYFAB_REPLY_OK);
+    CHECK(kind("\xef\xbb\xbf{\"code\":200,\"data\":{}}") == PLAYFAB_REPLY_OK);
+}
+
+
+/* names are compared decoded; strings decode into env's own copy */
+
+static void
+test_escaped(void)
+{
+    playfab_envelope_t     env;
+    playfab_party_reply_t  p;
+    playfab_fault_t        f;
+
+    CHECK(parse_str(&env, "{\"c\\u006fde\":200,\"data\":{"
+                    "\"P\\u0061rtyId\":\"" GUID "\","
+                    "\"InvitationId\":\"a\\\"b\\u00e9\","
+                    "\"SerializedNetworkDescriptor\":\"AA\\/\\/\"}}")
+          == PLAYFAB_REPLY_OK);
+    CHECK(env.scratch != NULL);
+    CHECK(playfab_party_reply(&env, &p) == 0);
+    CHECK_SPAN(p.party_id, p.party_id_len, GUID);
+    CHECK_SPAN(p.invitation_id, p.invitation_id_len, "a\"b\xc3\xa9");
+    CHECK_SPAN(p.descriptor, p.descriptor_len, "AA//");
+    playfab_envelope_free(&env);
+    CHECK(env.scratch == NULL);
+
+    /* the first of two members of a name counts, as cJSON had it */
+    CHECK(fault_of("{\"errorCode\":1,\"error\":\"First\","
+                   "\"err\\u006fr\":\"Second\"}", &f) == 0);
+    CHECK_STR(f.error, "First");
+    CHECK(fault_of("{\"errorCode\":null,\"errorCode\":7,\"code\":1}", &f)
+          == -1);
+}
+
+
+/* a reply with more values than a tape holds inline */
+
+static void
+test_long(void)
+{
+    size_t                 i;
+    char                  *json, *p;
+    playfab_envelope_t     env;
+    playfab_party_reply_t  party;
+
+    json = malloc(8 * PLAYFAB_JSON_TAPE + 256);
+
+    if (json == NULL) {
+        abort();
+    }
+
+    p = json + sprintf(json, "{\"code\":200,\"data\":{\"Extra\":[");
+
+    for (i = 0; i < 2 * PLAYFAB_JSON_TAPE; i++) {
+        p += sprintf(p, "%s%zu", i ? "," : "", i);
+    }
+
+    sprintf(p, "],\"PartyId\":\"p\",\"InvitationId\":\"i\","
+               "\"SerializedNetworkDescriptor\":\"AAAA\"}}");
+
+    CHECK(parse_str(&env, json) == PLAYFAB_REPLY_OK);
+    CHECK(env.json.n > 2 * PLAYFAB_JSON_TAPE
+          && env.json.tape != env.json.inline_tape);
+    CHECK(playfab_party_reply(&env, &party) == 0);
+    CHECK_SPAN(party.invitation_id, party.invitation_id_len, "i");
+    playfab_envelope_free(&env);
+
+    free(json);
+}
+
+
 static void
 test_nul(void)
 {
@@ -681,17 +791,17 @@ test_free(void)
     playfab_envelope_t  env;
 
     CHECK(parse(&env, "[1,2", 4) == PLAYFAB_REPLY_MALFORMED);
-    CHECK(env.root == NULL);
+    CHECK(env.text == NULL && env.scratch == NULL);
     playfab_envelope_free(&env);
     playfab_envelope_free(&env);
 
     CHECK(parse(&env, "[1,2]", 5) == PLAYFAB_REPLY_MALFORMED);
-    CHECK(env.root == NULL);
+    CHECK(env.text == NULL && env.scratch == NULL);
     playfab_envelope_free(&env);
 
     CHECK(parse_str(&env, "{\"code\":201,\"data\":{}}")
           == PLAYFAB_REPLY_MALFORMED);
-    CHECK(env.root == NULL && env.data == NULL && env.fault.code == 0);
+    CHECK(env.text == NULL && env.data == NULL && env.fault.code == 0);
     playfab_envelope_free(&env);
 
     /* a fault half filled before a bad member is wiped */
@@ -1118,9 +1228,9 @@ test_identity(void)
 
     CHECK(identity_rc(&env, "{\"Entity\":{\"Id\":\"E1\",\"Type\":\"title\"}}",
                       &id) == 0);
-    CHECK_STR(id.entity_id, "E1");
+    CHECK_SPAN(id.entity_id, id.entity_id_len, "E1");
     CHECK(id.entity_id_len == 2);
-    CHECK_STR(id.entity_type, "title");
+    CHECK_SPAN(id.entity_type, id.entity_type_len, "title");
     CHECK(id.entity_type_len == 5);
     CHECK(id.master_id == NULL && id.master_id_len == 0);
     CHECK(id.title_id == NULL && id.title_id_len == 0);
@@ -1129,7 +1239,7 @@ test_identity(void)
     CHECK(identity_rc(&env, "{\"Entity\":{\"Id\":\"E1\",\"Type\":\"t\"},"
                       "\"Lineage\":{\"TitleId\":\"ABCD\"}}", &id) == 0);
     CHECK(id.master_id == NULL);
-    CHECK_STR(id.title_id, "ABCD");
+    CHECK_SPAN(id.title_id, id.title_id_len, "ABCD");
     CHECK(id.title_id_len == 4);
     playfab_envelope_free(&env);
 
@@ -1222,6 +1332,9 @@ main(void)
     test_malformed_shapes();
     test_numbers();
     test_depth();
+    test_strict();
+    test_escaped();
+    test_long();
     test_nul();
     test_free();
     test_fault_name();
@@ -1236,6 +1349,8 @@ main(void)
     test_party_json();
     test_identity();
     test_identity_bad();
+
+    free(held);
 
     return UNIT_DONE();
 }

@@ -4,11 +4,14 @@
  * Unit tests of playfab_schema.c: the RequestPartyService request parsed
  * against PlayFab's schema, the studio's policy, the body serialized for
  * PlayFab.  Bodies are copied to buffers of their exact size, without a
- * terminating NUL, so that AddressSanitizer reports any read past the end.
+ * terminating NUL, so that AddressSanitizer reports any read past the end;
+ * a request points into its body, which is kept until the next parse.
  */
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "playfab_schema.h"
 #include "unit.h"
@@ -80,6 +83,7 @@ static const cJSON *path(const cJSON *root, const char *a, const char *b,
 static void test_enums(void);
 static void test_malformed(void);
 static void test_lexical(void);
+static void test_escaped_values(void);
 static void test_unknown(void);
 static void test_duplicate(void);
 static void test_regions(void);
@@ -107,6 +111,8 @@ static void test_serialize_length(void);
 static void test_free(void);
 
 
+static char  *held;          /* the body of the last request parsed */
+
 static const range_case_t  ranges[PLAYFAB_NC_NUMERIC] = {
     { "MaxUsers", "0", "1", "4294967295", "4294967296",
       "must be an integer between 1 and 4294967295" },
@@ -127,6 +133,7 @@ main(void)
     test_enums();
     test_malformed();
     test_lexical();
+    test_escaped_values();
     test_unknown();
     test_duplicate();
     test_regions();
@@ -153,6 +160,8 @@ main(void)
     test_serialize_length();
     test_free();
 
+    free(held);
+
     return UNIT_DONE();
 }
 
@@ -174,7 +183,8 @@ parse_copy(playfab_party_req_t *req, const char *body, size_t len,
 
     rc = playfab_party_parse(req, copy, len, err);
 
-    free(copy);
+    free(held);
+    held = copy;
 
     return rc;
 }
@@ -613,6 +623,55 @@ test_lexical(void)
     FAILS(tags(buf, sizeof(buf), "\"a\":\"\\u0001\""), "invalid_value",
           "CustomTags.a");
     PASSES(tags(buf, sizeof(buf), "\"a\":\"\\u00e9\\ud83d\\ude00\\/\""));
+
+    /* "\u" needs four hexadecimal digits (cJSON read "\uZZZZ" as U+0000) */
+    FAILS_RULE(tags(buf, sizeof(buf), "\"a\":\"x\\uZZZZ\""),
+               "malformed_json", "", "must be valid JSON");
+    FAILS(tags(buf, sizeof(buf), "\"a\":\"x\\u00e\""), "malformed_json", "");
+    FAILS(tags(buf, sizeof(buf), "\"a\":\"\\ud83d\\u0041\""),
+          "malformed_json", "");
+    FAILS(tags(buf, sizeof(buf), "\"a\":\"\\U00e9\""), "malformed_json", "");
+
+    /* keys are compared decoded: escaped names are the same names */
+    PASSES("{\"Party\\u0049d\":\"" GUID "\"}");
+    FAILS("{\"PartyId\":\"" GUID "\",\"Party\\u0049d\":\"" GUID "\"}",
+          "duplicate_field", "PartyId");
+    FAILS(tags(buf, sizeof(buf), "\"ab\":\"1\",\"a\\u0062\":\"2\""),
+          "duplicate_field", "CustomTags.ab");
+    FAILS(tags(buf, sizeof(buf), "\"Request\\u0049d\":\"r\""),
+          "invalid_value", "CustomTags.RequestId");
+}
+
+
+static void
+test_escaped_values(void)
+{
+    char                 buf[256];
+    playfab_error_t      err;
+    playfab_party_req_t  req;
+
+    /* decoded into the request's own copy; the body is left as it is */
+    nc(buf, sizeof(buf), "\"PartyInvitationConfiguration\":{"
+                         "\"Identifier\":\"a\\\"b\\u00e9\","
+                         "\"EntityKeys\":[{\"Id\":\"\\/x\","
+                         "\"Type\":\"t\"}]},\"Max\\u0055sers\":3");
+    CHECK(parse_str(&req, buf, &err) == 0);
+    CHECK(req.scratch != NULL);
+    CHECK(req.identifier_len == 5
+          && memcmp(req.identifier, "a\"b\xc3\xa9", 5) == 0);
+    CHECK(req.nentity_keys == 1 && req.entity_keys[0].id_len == 2
+          && memcmp(req.entity_keys[0].id, "/x", 2) == 0
+          && req.entity_keys[0].type_len == 1
+          && req.entity_keys[0].type[0] == 't');
+    CHECK(req.has_num[PLAYFAB_NC_MAX_USERS]
+          && req.num[PLAYFAB_NC_MAX_USERS] == 3);
+    CHECK(held != NULL && strstr(held, "a\\\"b\\u00e9") != NULL);
+    playfab_party_free(&req);
+
+    /* nothing escaped: nothing copied, strings point into the body */
+    CHECK(parse_str(&req, "{\"PartyId\":\"" GUID "\"}", &err) == 0);
+    CHECK(req.scratch == NULL && req.party_id == held + 12);
+    playfab_party_free(&req);
 }
 
 
@@ -1176,7 +1235,7 @@ test_parsed_values(void)
 
     CHECK(parse_copy(&req, body, strlen(body), &err) == 0);
 
-    CHECK(req.root != NULL);
+    CHECK(req.scratch == NULL);         /* nothing escaped: no copy */
     CHECK(req.nregions == 2);
     CHECK(req.regions[0] == playfab_region_lookup("WestUs", 6));
     CHECK(req.regions[1] == playfab_region_lookup("EastUs", 6));
@@ -1195,14 +1254,18 @@ test_parsed_values(void)
              == 0);
     CHECK(req.entity_keys[1].type == NULL);
     CHECK(req.party_id_len == 36 && memcmp(req.party_id, GUID, 36) == 0);
-    CHECK(cJSON_IsObject(req.custom_tags));
+    CHECK(req.has_custom_tags && req.ncustom_tags == 1);
+    CHECK(req.custom_tags[0].key_len == 5
+          && memcmp(req.custom_tags[0].key, "build", 5) == 0
+          && req.custom_tags[0].value_len == 3
+          && memcmp(req.custom_tags[0].value, "1.2", 3) == 0);
 
     playfab_party_free(&req);
 
     CHECK(parse_copy(&req, "{}", 2, &err) == 0);
     CHECK(req.nregions == 0 && req.dpco == -1 && req.revocability == -1);
     CHECK(!req.has_invitation && req.party_id == NULL
-          && req.custom_tags == NULL && req.identifier == NULL);
+          && !req.has_custom_tags && req.identifier == NULL);
     playfab_party_free(&req);
 }
 
@@ -1982,18 +2045,33 @@ test_free(void)
     memset(&req, 0, sizeof(req));
     playfab_party_free(&req);
     playfab_party_free(&req);
-    CHECK(req.root == NULL && req.entity_keys == NULL);
+    CHECK(req.scratch == NULL && req.entity_keys == NULL);
 
-    /* after a failure with the key list allocated, twice */
-    body = keys_body(4, "{\"Id\":\"x\"}");
+    /* after a failure with the key list and the decoded text allocated */
+    body = keys_body(PLAYFAB_ENTITY_KEYS_INLINE + 1, "{\"Id\":\"\\u0078\"}");
     strcpy(strstr(body, "]"), ",{}]}}}");
     CHECK(parse_copy(&req, body, strlen(body), &err) == -1);
-    CHECK_STR(err.field, KEYS_PATH "[4].Id");
-    CHECK(req.entity_keys != NULL && req.root != NULL);
+    CHECK(strcmp(err.field, KEYS_PATH "[9].Id") == 0
+          && PLAYFAB_ENTITY_KEYS_INLINE == 8);
+    CHECK(req.entity_keys != NULL && req.entity_keys != req.inline_keys
+          && req.scratch != NULL);
+    CHECK(req.nentity_keys == PLAYFAB_ENTITY_KEYS_INLINE + 1
+          && req.entity_keys[0].id_len == 1
+          && req.entity_keys[0].id[0] == 'x');
     playfab_party_free(&req);
-    CHECK(req.root == NULL && req.entity_keys == NULL
-          && req.nentity_keys == 0 && req.custom_tags == NULL);
+    CHECK(req.scratch == NULL && req.entity_keys == NULL
+          && req.nentity_keys == 0 && !req.has_custom_tags);
     playfab_party_free(&req);
+    free(body);
+
+    /* a short list is held in the request itself */
+    body = keys_body(PLAYFAB_ENTITY_KEYS_INLINE - 1, "{\"Id\":\"x\"}");
+    strcpy(strstr(body, "]"), ",{}]}}}");
+    CHECK(parse_copy(&req, body, strlen(body), &err) == -1);
+    CHECK(req.entity_keys == req.inline_keys && req.scratch == NULL
+          && req.nentity_keys == PLAYFAB_ENTITY_KEYS_INLINE - 1);
+    playfab_party_free(&req);
+    CHECK(req.entity_keys == NULL);
     free(body);
 
     /* after success, twice */
