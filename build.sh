@@ -60,7 +60,7 @@ install_deps() {
 
 # Configure a copy of the nginx tree once, then rebuild incrementally.
 build_module() {
-    local src flags stamp want
+    local src flags stamp want configure
     if [ -n "${NGINX_SRC:-}" ]; then
         src=$(cd "$NGINX_SRC" && pwd)
         read -r -a flags <<< "${NGINX_CONFIGURE_ARGS:---with-compat}"
@@ -80,7 +80,10 @@ build_module() {
         rm -rf "$NGX_BUILD"
         mkdir -p "$BUILD"
         cp -a "$src" "$NGX_BUILD"
-        (cd "$NGX_BUILD" && ./configure "${flags[@]}" \
+        # a release tarball has ./configure, a git checkout auto/configure
+        configure=./configure
+        [ -x "$NGX_BUILD/configure" ] || configure=auto/configure
+        (cd "$NGX_BUILD" && $configure "${flags[@]}" \
             ${EXTRA_CC_OPT:+--with-cc-opt="$EXTRA_CC_OPT"} \
             ${EXTRA_CC_OPT:+--with-ld-opt="$EXTRA_CC_OPT"} \
             --add-dynamic-module="$ROOT" >"$BUILD/configure.log" 2>&1) \
