@@ -315,3 +315,154 @@ Origin: https://game.example
 Access-Control-Request-Method: POST
 --- error_code eval
 [204, 401]
+
+
+
+=== TEST 14: ValidateEntityToken unreachable is 503 playfab_unavailable
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+    location /_playfab/ {
+        internal;
+        proxy_pass http://127.0.0.1:1/;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 503
+--- response_body_like: "code":"playfab_unavailable"
+
+
+
+=== TEST 15: ValidateEntityToken slower than proxy_read_timeout is 504 playfab_timeout
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"delay_ms": 1500}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+    location /_playfab/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        proxy_read_timeout 300ms;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 504
+--- response_body_like: "code":"playfab_timeout"
+
+
+
+=== TEST 16: a malformed ValidateEntityToken reply is 502 playfab_bad_reply; the next request succeeds
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"times": 1, "malformed": true}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body()]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code eval
+[502, 200]
+--- response_body_like eval
+[qr/"code":"playfab_bad_reply"/, qr/PartyId/]
+--- error_log
+playfab: ValidateEntityToken returned a malformed or oversized reply
+
+
+
+=== TEST 17: a wrong-shaped ValidateEntityToken reply is 502
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"wrong_shape": true}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 502
+--- response_body_like: "code":"playfab_bad_reply"
+
+
+
+=== TEST 18: a ValidateEntityToken reply over subrequest_output_buffer_size is 502
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"oversize": 20000}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+    location /_playfab/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        subrequest_output_buffer_size 4k;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 502
+--- response_body_like: "code":"playfab_bad_reply"
+
+
+
+=== TEST 19: ValidateEntityToken throttled is 429 with PlayFab's Retry-After
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"status": 429, "headers": {"Retry-After": "7"},
+   "envelope": {"code": 429, "status": "TooManyRequests", "error": "APIRequestLimitExceeded", "errorCode": 1130, "errorMessage": "slow down"}}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 429
+--- response_headers
+Retry-After: 7
+--- response_body_like: "code":"playfab_throttled"
+
+
+
+=== TEST 20: ValidateEntityToken closing the connection without a reply is 503
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"close": true}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+"POST /v1/party\n" . party_body()
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-alice
+--- error_code: 503
+--- response_body_like: "code":"playfab_unavailable"

@@ -216,3 +216,55 @@ Idempotency-Key: k-9
 ["!Idempotent-Replayed", "!Idempotent-Replayed", ""]
 --- response_body_like eval
 [qr/PartyId/, qr/PartyId/, qr/\A2\n\z/]
+
+
+
+=== TEST 9: a retry still waiting when its bound runs out gets 409, and PlayFab allocates once
+The mirror sends the same request again while PlayFab holds the first
+for 2 s; the retry waits playfab_token_wait (500 ms), then gives up.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+    log_format retry '$status $playfab_error';
+    server {
+        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT;
+        access_log logs/retry.log retry;
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party_idempotency on;
+            playfab_token_wait 500ms;
+            playfab_party;
+        }
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- config
+    location = /fanout {
+        mirror /m;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+    location = /m {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+    }
+    location = /retry-log {
+        alias logs/retry.log;
+    }
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"delay_ms": 2000}}}
+--- request eval
+["POST /fanout\n" . party_body(), "GET /retry-log",
+ "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+Idempotency-Key: k-9
+--- error_code eval
+[200, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/^409 idempotency_conflict$/m, qr/\A1\n\z/]
+--- timeout: 6
+--- no_error_log
+[alert]
