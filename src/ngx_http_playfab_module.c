@@ -289,7 +289,6 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
             return NULL;
         }
 
-        ctx->request = r;
         ctx->call.date = -1;
         ctx->refresh.date = -1;
 

@@ -158,11 +158,8 @@ typedef struct {
 
 
 typedef struct {
-    ngx_http_request_t           *request;
-
     /* ACCESS phase */
     unsigned                      auth_done:1;
-    unsigned                      auth_validating:1;
     ngx_int_t                     auth_rc;
     ngx_str_t                     subject;
     ngx_str_t                     method;
