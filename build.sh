@@ -60,7 +60,7 @@ install_deps() {
 
 # Configure a copy of the nginx tree once, then rebuild incrementally.
 build_module() {
-    local src flags stamp want configure
+    local src flags stamp want configure cc_opt= ld_opt=
     if [ -n "${NGINX_SRC:-}" ]; then
         src=$(cd "$NGINX_SRC" && pwd)
         read -r -a flags <<< "${NGINX_CONFIGURE_ARGS:---with-compat}"
@@ -70,10 +70,16 @@ build_module() {
         # shellcheck disable=SC1091
         . $src/conf_flags
         flags=("${NGX_CONF_FLAGS[@]}")
+        # the compiler and linker options Debian built nginx with
+        # (-O2, stack protector, fortify, relro), which conf_flags omits
+        cc_opt=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-cc-opt='\([^']*\)'.*/\1/p")
+        ld_opt=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1/p")
     fi
+    cc_opt="$cc_opt${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
+    ld_opt="$ld_opt${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
 
     stamp=$NGX_BUILD/.playfab-configured
-    want="$src $(md5sum "$ROOT/config" | cut -d' ' -f1) ${flags[*]} ${EXTRA_CC_OPT:-}"
+    want="$src $(md5sum "$ROOT/config" | cut -d' ' -f1) ${flags[*]} $cc_opt $ld_opt"
 
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         log "configuring nginx from $src"
@@ -84,8 +90,8 @@ build_module() {
         configure=./configure
         [ -x "$NGX_BUILD/configure" ] || configure=auto/configure
         (cd "$NGX_BUILD" && $configure "${flags[@]}" \
-            ${EXTRA_CC_OPT:+--with-cc-opt="$EXTRA_CC_OPT"} \
-            ${EXTRA_CC_OPT:+--with-ld-opt="$EXTRA_CC_OPT"} \
+            ${cc_opt:+--with-cc-opt="$cc_opt"} \
+            ${ld_opt:+--with-ld-opt="$ld_opt"} \
             --add-dynamic-module="$ROOT" >"$BUILD/configure.log" 2>&1) \
             || { tail -30 "$BUILD/configure.log"; die "configure failed"; }
         echo "$want" > "$stamp"

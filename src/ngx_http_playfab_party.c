@@ -204,8 +204,9 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
             rc = -2;
 
         } else {
-            ctx->party_body.len = playfab_party_serialize(&req, &extra,
-                                                  (char *) ctx->party_body.data);
+            ctx->party_body.len =
+                playfab_party_serialize(&req, &extra,
+                                        (char *) ctx->party_body.data);
         }
     }
 
