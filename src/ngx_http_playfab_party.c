@@ -47,10 +47,26 @@ ngx_http_playfab_party_handler(ngx_http_request_t *r)
     }
 
     if (r->method != NGX_HTTP_POST) {
-        ngx_str_set(&allow, "POST");
+        ngx_str_set(&allow, "POST, OPTIONS");
 
         if (ngx_http_playfab_add_header(r, "Allow", &allow) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        /* a CORS preflight: add_header ... always supplies the rest */
+
+        if (r->method == NGX_HTTP_OPTIONS) {
+            rc = ngx_http_discard_request_body(r);
+
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            r->headers_out.status = NGX_HTTP_NO_CONTENT;
+            r->header_only = 1;
+            r->headers_out.content_length_n = 0;
+
+            return ngx_http_send_header(r);
         }
 
         return ngx_http_playfab_problem(r, NGX_HTTP_NOT_ALLOWED,

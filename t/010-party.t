@@ -29,3 +29,30 @@ Cache-Control: no-store
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 2: a CORS preflight gets 204 with the location's CORS headers, without credentials
+--- user_files eval
+">>> keys\n" . api_key_line('backend', 'k-1')
+--- config
+    location = /v1/party {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        playfab_auth_preflight on;
+        add_header Access-Control-Allow-Origin https://game.example always;
+        add_header Access-Control-Allow-Headers "Content-Type, X-API-Key" always;
+        playfab_party;
+    }
+--- request
+OPTIONS /v1/party
+--- more_headers
+Origin: https://game.example
+Access-Control-Request-Method: POST
+--- error_code: 204
+--- response_headers
+Allow: POST, OPTIONS
+Access-Control-Allow-Origin: https://game.example
+--- response_body eval
+""
+--- no_error_log
+[error]

@@ -93,13 +93,13 @@ run_tests();
 
 __DATA__
 
-=== TEST 1: GET is 405 with Allow: POST
+=== TEST 1: GET is 405 with Allow: POST, OPTIONS
 --- request eval
 refused_request('', 'GET')
 --- error_code eval
 [405, 200]
 --- response_headers eval
-["Content-Type: application/problem+json\nCache-Control: no-store\nAllow: POST",
+["Content-Type: application/problem+json\nCache-Control: no-store\nAllow: POST, OPTIONS",
  undef]
 --- response_body_like eval
 problem_then_zero(405, 'method_not_allowed', undef, '')
@@ -109,7 +109,7 @@ problem_then_zero(405, 'method_not_allowed', undef, '')
 
 
 
-=== TEST 2: PUT of a valid body is 405 with Allow: POST
+=== TEST 2: PUT of a valid body is 405 with Allow: POST, OPTIONS
 --- request eval
 refused_request(party_body(), 'PUT')
 --- more_headers
@@ -117,7 +117,7 @@ Content-Type: application/json
 --- error_code eval
 [405, 200]
 --- response_headers eval
-["Content-Type: application/problem+json\nAllow: POST", undef]
+["Content-Type: application/problem+json\nAllow: POST, OPTIONS", undef]
 --- response_body_like eval
 problem_then_zero(405, 'method_not_allowed', undef, '')
 --- no_error_log
