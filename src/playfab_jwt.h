@@ -28,8 +28,9 @@
  *
  * Rejections, as playfab_error_t "code" (stable, for logs and problem
  * bodies), "field" (the header parameter or claim, or "") and "rule" (one
- * sentence for the log; never the token, a key, or a claim value other than the times exp,
- * nbf and iat, which tell clock skew from a stale token):
+ * sentence for the log; never the token, a key, or a claim value other
+ * than the times exp, nbf and iat, which tell clock skew from a stale
+ * token):
  *
  *   too_large       longer than PLAYFAB_JWT_TOKEN_MAX bytes
  *   malformed       not three base64url segments (no padding, canonical
