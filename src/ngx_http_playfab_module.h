@@ -221,8 +221,13 @@ extern ngx_module_t  ngx_http_playfab_party_module;
 
 /* ngx_http_playfab_module.c */
 ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_playfab_directives.c */
+extern ngx_command_t  ngx_http_playfab_commands[];
 ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
     ngx_str_t *out, ngx_uint_t *private);
+playfab_party_policy_t *ngx_http_playfab_policy(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *plcf);
 
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
