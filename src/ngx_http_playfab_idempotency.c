@@ -284,10 +284,7 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
 static ngx_int_t
 ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec)
 {
-    ngx_str_t     body, v;
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    ngx_str_t  body, v;
 
     body.data = rec->data + NGX_HTTP_PLAYFAB_IDEM_HEAD;
     body.len = rec->len - NGX_HTTP_PLAYFAB_IDEM_HEAD;
@@ -302,27 +299,7 @@ ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_playfab_party_headers(r, body.len);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->memory = 1;
-    b->pos = body.data;
-    b->last = body.data + body.len;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_playfab_party_respond(r, &body);
 }
 
 

@@ -287,7 +287,8 @@ void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
 
 /* ngx_http_playfab_party.c */
 ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_party_headers(ngx_http_request_t *r, size_t len);
+ngx_int_t ngx_http_playfab_party_respond(ngx_http_request_t *r,
+    ngx_str_t *body);
 
 /* ngx_http_playfab_idempotency.c */
 ngx_int_t ngx_http_playfab_idem_body(ngx_http_request_t *r,

@@ -22,6 +22,8 @@ static ngx_int_t ngx_http_playfab_party_validate(ngx_http_request_t *r,
 static ngx_int_t ngx_http_playfab_party_read_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static void ngx_http_playfab_party_resume(ngx_http_request_t *r);
+static void ngx_http_playfab_party_run(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_party_step(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_party_done(ngx_http_request_t *r,
@@ -132,16 +134,10 @@ ngx_http_playfab_party_body(ngx_http_request_t *r)
         ctx->retried = 0;
         ctx->token_waiting = 0;
 
-        rc = ngx_http_playfab_party_step(r, ctx);
-
-        if (rc == NGX_AGAIN && !ctx->responded) {
-            return;
-        }
-
-        r->write_event_handler = ngx_http_request_empty_handler;
+        ngx_http_playfab_party_run(r, ctx);
+        return;
     }
 
-    ngx_http_playfab_idem_release(r, ctx);
     ngx_http_finalize_request(r, rc);
 }
 
@@ -327,7 +323,6 @@ ngx_http_playfab_party_read_body(ngx_http_request_t *r, ngx_str_t *body)
 static void
 ngx_http_playfab_party_resume(ngx_http_request_t *r)
 {
-    ngx_int_t                rc;
     ngx_http_playfab_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
@@ -335,6 +330,17 @@ ngx_http_playfab_party_resume(ngx_http_request_t *r)
     if (ctx->wait_event.timer_set || (ctx->call.active && !ctx->call.done)) {
         return;
     }
+
+    ngx_http_playfab_party_run(r, ctx);
+}
+
+
+/* one more step; once there is a response, the request is finalized */
+
+static void
+ngx_http_playfab_party_run(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_int_t  rc;
 
     rc = ngx_http_playfab_party_step(r, ctx);
 
@@ -464,46 +470,34 @@ static ngx_int_t
 ngx_http_playfab_party_send(ngx_http_request_t *r,
     playfab_party_reply_t *reply)
 {
-    size_t                   len;
-    ngx_int_t                rc;
-    ngx_buf_t               *b;
-    ngx_chain_t              out;
+    ngx_str_t                body;
     ngx_http_playfab_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
 
-    len = playfab_party_reply_json(reply, NULL);
-
-    b = ngx_create_temp_buf(r->pool, len);
-    if (b == NULL) {
+    body.len = playfab_party_reply_json(reply, NULL);
+    body.data = ngx_pnalloc(r->pool, body.len);
+    if (body.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last += playfab_party_reply_json(reply, (char *) b->pos);
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
+    (void) playfab_party_reply_json(reply, (char *) body.data);
 
-    ngx_http_playfab_idem_done(r, ctx, b->pos, len);
+    ngx_http_playfab_idem_done(r, ctx, body.data, body.len);
 
-    rc = ngx_http_playfab_party_headers(r, len);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_playfab_party_respond(r, &body);
 }
 
 
 /* 200 application/json, never cached, with the request id */
 
 ngx_int_t
-ngx_http_playfab_party_headers(ngx_http_request_t *r, size_t len)
+ngx_http_playfab_party_respond(ngx_http_request_t *r, ngx_str_t *body)
 {
+    ngx_int_t                rc;
     ngx_str_t                v, *id;
+    ngx_buf_t               *b;
+    ngx_chain_t              out;
     ngx_http_playfab_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
@@ -524,7 +518,27 @@ ngx_http_playfab_party_headers(ngx_http_request_t *r, size_t len)
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = ngx_http_playfab_json_type;
     r->headers_out.content_type_len = ngx_http_playfab_json_type.len;
-    r->headers_out.content_length_n = len;
+    r->headers_out.content_length_n = body->len;
 
-    return ngx_http_send_header(r);
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->memory = 1;
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
