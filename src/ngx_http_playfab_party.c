@@ -277,16 +277,26 @@ ngx_http_playfab_party_read_body(ngx_http_request_t *r, ngx_str_t *body)
 
     len = 0;
 
-    if (r->request_body == NULL) {
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
         ngx_str_null(body);
         return NGX_OK;
     }
 
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+    /* the usual case, one buffer in memory: no copy */
+
+    cl = r->request_body->bufs;
+
+    if (cl->next == NULL && !cl->buf->in_file) {
+        body->data = cl->buf->pos;
+        body->len = cl->buf->last - cl->buf->pos;
+        return NGX_OK;
+    }
+
+    for ( /* void */ ; cl; cl = cl->next) {
         len += ngx_buf_size(cl->buf);
     }
 
-    body->data = ngx_pnalloc(r->pool, len + 1);
+    body->data = ngx_pnalloc(r->pool, len);
     if (body->data == NULL) {
         return NGX_ERROR;
     }
