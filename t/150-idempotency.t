@@ -13,25 +13,29 @@ run_tests();
 
 __DATA__
 
-=== TEST 1: the same key and body replays the first response, PlayFab called once
+=== TEST 1: the same key and body replays the first response, PlayFab called once, the metrics count it
 --- config
     location = /v1/party {
         playfab_auth off;
         playfab_party_idempotency on;
         playfab_party;
     }
+    location = /metrics {
+        playfab_status;
+    }
 --- request eval
 ["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body(),
- "GET /emu/count/RequestPartyService"]
+ "GET /emu/count/RequestPartyService", "GET /metrics"]
 --- more_headers
 Content-Type: application/json
 Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
 --- error_code eval
-[200, 200, 200]
+[200, 200, 200, 200]
 --- response_headers eval
-["!Idempotent-Replayed", "Idempotent-Replayed: true", ""]
+["!Idempotent-Replayed", "Idempotent-Replayed: true", "", ""]
 --- response_body_like eval
-[qr/\A\{"PartyId":"([0-9a-f-]{36})"/, qr/\A\{"PartyId":"[0-9a-f-]{36}"/, qr/\A1\n\z/]
+[qr/\A\{"PartyId":"([0-9a-f-]{36})"/, qr/\A\{"PartyId":"[0-9a-f-]{36}"/, qr/\A1\n\z/,
+ qr/(?=.*^playfab_idempotency_total\{result="stored"\} 1$)(?=.*^playfab_idempotency_total\{result="replayed"\} 1$)(?=.*^playfab_idempotency_total\{result="mismatch"\} 0$)/ms]
 --- no_error_log
 [error]
 
