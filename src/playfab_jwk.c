@@ -82,6 +82,8 @@ typedef int (*playfab_jwk_import_pt)(const cJSON *jwk, playfab_jwk_t *key,
 typedef struct {
     const char             *kty;
     playfab_jwk_import_pt   import;
+    const char *const      *private;    /* members that only a private
+                                           key has, NULL-terminated */
 } playfab_jwk_kty_t;
 
 typedef EVP_PKEY *(*playfab_jwk_d2i_pt)(const unsigned char **p, long len);
@@ -163,11 +165,21 @@ static const playfab_jwk_curve_t  playfab_jwk_curves[] = {
     { "P-521", "secp521r1",  66, PLAYFAB_JWK_P521 }
 };
 
+/* RFC 7518 6.3.2 (RSA), 6.2.2 (EC), RFC 8037 2 (OKP) */
+static const char *const  playfab_jwk_rsa_private[] = {
+    "d", "p", "q", "dp", "dq", "qi", "oth", NULL
+};
+
+static const char *const  playfab_jwk_d_private[] = { "d", NULL };
+
+/* an "oct" key is a shared secret: "k" is what HMAC verifies with */
+static const char *const  playfab_jwk_no_private[] = { NULL };
+
 static const playfab_jwk_kty_t  playfab_jwk_ktys[] = {
-    { "RSA", playfab_jwk_rsa },
-    { "EC",  playfab_jwk_ec },
-    { "OKP", playfab_jwk_okp },
-    { "oct", playfab_jwk_oct }
+    { "RSA", playfab_jwk_rsa, playfab_jwk_rsa_private },
+    { "EC",  playfab_jwk_ec,  playfab_jwk_d_private },
+    { "OKP", playfab_jwk_okp, playfab_jwk_d_private },
+    { "oct", playfab_jwk_oct, playfab_jwk_no_private }
 };
 
 static const playfab_jwk_pem_t  playfab_jwk_pems[] = {
@@ -760,12 +772,36 @@ static int
 playfab_jwk_parse(const cJSON *jwk, playfab_jwk_t *key, const char **kid,
     char *err, size_t errlen)
 {
-    int          rc, alg;
-    size_t       i;
-    const char  *kty, *use, *name;
+    int                 rc, alg;
+    size_t              i;
+    const char         *kty, *use, *name;
+    const char *const  *p;
 
     if (playfab_jwk_string(jwk, "kty", &kty, err, errlen) != 1) {
         return playfab_jwk_fail(err, errlen, "\"kty\" must be a string");
+    }
+
+    for (i = 0; i < playfab_jwk_nelts(playfab_jwk_ktys); i++) {
+        if (strcmp(playfab_jwk_ktys[i].kty, kty) == 0) {
+            break;
+        }
+    }
+
+    if (i == playfab_jwk_nelts(playfab_jwk_ktys)) {
+        return 0;
+    }
+
+    /*
+     * A private member is an error whatever else the key says ("use":
+     * "enc", an unknown "alg"): a set that carries one leaks a secret.
+     */
+
+    for (p = playfab_jwk_ktys[i].private; *p; p++) {
+        if (cJSON_GetObjectItemCaseSensitive(jwk, *p) != NULL) {
+            return playfab_jwk_fail(err, errlen, "a private key (member "
+                                    "\"%s\"): publish only public keys",
+                                    *p);
+        }
     }
 
     if (playfab_jwk_string(jwk, "use", &use, err, errlen) == -1
@@ -781,23 +817,6 @@ playfab_jwk_parse(const cJSON *jwk, playfab_jwk_t *key, const char **kid,
         || (name != NULL && alg == -1))
     {
         return 0;
-    }
-
-    for (i = 0; i < playfab_jwk_nelts(playfab_jwk_ktys); i++) {
-        if (strcmp(playfab_jwk_ktys[i].kty, kty) == 0) {
-            break;
-        }
-    }
-
-    if (i == playfab_jwk_nelts(playfab_jwk_ktys)) {
-        return 0;
-    }
-
-    if (strcmp(kty, "oct") != 0
-        && cJSON_GetObjectItemCaseSensitive(jwk, "d") != NULL)
-    {
-        return playfab_jwk_fail(err, errlen, "a private key (member \"d\"): "
-                                "publish only public keys");
     }
 
     rc = playfab_jwk_ktys[i].import(jwk, key, err, errlen);

@@ -1090,7 +1090,8 @@ done:
 static void
 test_jwks_errors(const char *dir)
 {
-    char  *small, *ec, *bad, *q, buf[4096];
+    char    *small, *ec, *bad, *q, buf[4096], want[160];
+    size_t   i;
 
     small = jwk(dir, "rsa1024.pub", NULL);
     ec = jwk(dir, "p256.pub", NULL);
@@ -1147,6 +1148,38 @@ test_jwks_errors(const char *dir)
                          "\"d\":\"AQAB\"}"),
               "a private key (member \"d\"): publish only public keys");
     CHECK_STR(json_error(small), "an RSA key must have at least 2048 bits");
+
+    /* every private member of RSA, without "d" too, whatever "use" says */
+    {
+        static const char *const  members[] = {
+            "p", "q", "dp", "dq", "qi", "oth"
+        };
+
+        for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+            snprintf(buf, sizeof(buf), "{\"kty\":\"RSA\",\"n\":\"AQAB\","
+                     "\"e\":\"AQAB\",\"%s\":\"AQAB\"}", members[i]);
+            snprintf(want, sizeof(want), "a private key (member \"%s\"): "
+                     "publish only public keys", members[i]);
+            CHECK_STR(json_error(buf), want);
+        }
+    }
+    CHECK_STR(json_error("{\"kty\":\"RSA\",\"use\":\"enc\",\"n\":\"AQAB\","
+                         "\"e\":\"AQAB\",\"qi\":\"AQAB\"}"),
+              "a private key (member \"qi\"): publish only public keys");
+    CHECK_STR(json_error("{\"kty\":\"RSA\",\"alg\":\"RSA-OAEP\","
+                         "\"n\":\"AQAB\",\"e\":\"AQAB\",\"oth\":[]}"),
+              "a private key (member \"oth\"): publish only public keys");
+    CHECK_STR(json_error("{\"kty\":\"EC\",\"use\":\"enc\",\"crv\":\"P-256\","
+                         "\"d\":\"AAAA\"}"),
+              "a private key (member \"d\"): publish only public keys");
+    CHECK_STR(json_error("{\"kty\":\"OKP\",\"alg\":\"none\",\"crv\":"
+                         "\"Ed25519\",\"d\":\"AAAA\"}"),
+              "a private key (member \"d\"): publish only public keys");
+    /* a set: the key's position is named too */
+    CHECK_STR(json_error("{\"keys\":[{\"kty\":\"RSA\",\"use\":\"enc\","
+                         "\"n\":\"AQAB\",\"e\":\"AQAB\",\"dp\":\"AQAB\"}]}"),
+              "key 1: a private key (member \"dp\"): publish only public "
+              "keys");
 
     /* EC: lengths, a point off the curve, a private key, a wrong alg */
     CHECK_STR(json_error("{\"kty\":\"EC\",\"x\":\"AAAA\",\"y\":\"AAAA\"}"),
