@@ -50,6 +50,8 @@ static int playfab_jwt_times(const cJSON *claims,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
 static int playfab_jwt_time(const cJSON *claims, const char *name,
     double *t, playfab_error_t *err);
+static int playfab_jwt_subject(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, playfab_error_t *err);
 static int playfab_jwt_issuer(const cJSON *claims,
     const playfab_jwt_policy_t *policy, playfab_error_t *err);
 static int playfab_jwt_audience(const cJSON *claims,
@@ -93,6 +95,7 @@ playfab_jwt_policy_init(playfab_jwt_policy_t *policy)
     memset(policy, 0, sizeof(playfab_jwt_policy_t));
 
     policy->require_exp = 1;
+    policy->subject = "sub";
 }
 
 
@@ -454,6 +457,7 @@ playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
     int64_t now, playfab_error_t *err)
 {
     if (playfab_jwt_times(claims, policy, now, err) != 0
+        || playfab_jwt_subject(claims, policy, err) != 0
         || playfab_jwt_issuer(claims, policy, err) != 0
         || playfab_jwt_audience(claims, policy, err) != 0
         || playfab_jwt_rules(claims, policy, err) != 0)
@@ -555,17 +559,61 @@ playfab_jwt_time(const cJSON *claims, const char *name, double *t,
 }
 
 
+/*
+ * The caller's name: one string, so that an array ["a","b"] and the
+ * string "a,b" never name the same caller.
+ */
+
+static int
+playfab_jwt_subject(const cJSON *claims, const playfab_jwt_policy_t *policy,
+    playfab_error_t *err)
+{
+    size_t        len;
+    const cJSON  *sub;
+
+    sub = cJSON_GetObjectItemCaseSensitive(claims, policy->subject);
+    len = cJSON_IsString(sub) ? strlen(sub->valuestring) : 0;
+
+    if (len == 0 || len > PLAYFAB_JWT_SUBJECT_MAX
+        || !playfab_json_text_valid(sub->valuestring, len))
+    {
+        playfab_error_set(err, "no_subject", policy->subject, "the claim "
+                          "naming the caller must be a string of 1 to %d "
+                          "bytes of text", PLAYFAB_JWT_SUBJECT_MAX);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* "iss" is part of the caller's realm: text when present, like "sub" */
+
 static int
 playfab_jwt_issuer(const cJSON *claims, const playfab_jwt_policy_t *policy,
     playfab_error_t *err)
 {
+    size_t        len;
     const cJSON  *iss;
+
+    iss = cJSON_GetObjectItemCaseSensitive(claims, "iss");
+
+    if (iss != NULL) {
+        len = cJSON_IsString(iss) ? strlen(iss->valuestring) : 0;
+
+        if (len == 0 || len > PLAYFAB_JWT_SUBJECT_MAX
+            || !playfab_json_text_valid(iss->valuestring, len))
+        {
+            playfab_error_set(err, "bad_issuer", "iss", "the issuer must be "
+                              "a string of 1 to %d bytes of text",
+                              PLAYFAB_JWT_SUBJECT_MAX);
+            return -1;
+        }
+    }
 
     if (policy->issuer == NULL) {
         return 0;
     }
-
-    iss = cJSON_GetObjectItemCaseSensitive(claims, "iss");
 
     if (!playfab_jwt_one_of(iss, &policy->issuer, 1)) {
         playfab_error_set(err, "bad_issuer", "iss", "the token's issuer is "

@@ -51,7 +51,13 @@
  *   iat_in_future   iat > now + leeway
  *   missing_claim   "exp" absent while required, or a required claim
  *                   absent or null
- *   bad_issuer      "iss" absent or not the policy's issuer (exact match)
+ *   no_subject      the policy's subject claim ("sub" by default) absent,
+ *                   not a string, empty, longer than
+ *                   PLAYFAB_JWT_SUBJECT_MAX bytes or not text (invalid
+ *                   UTF-8, control characters): a token must name its
+ *                   caller
+ *   bad_issuer      "iss" absent or not the policy's issuer (exact match),
+ *                   or present and not text as the subject must be
  *   bad_audience    no "aud" (string, or array of strings) equal to one of
  *                   the policy's audiences
  *   claim_mismatch  a required claim has none of the listed values
@@ -74,6 +80,8 @@
 #define PLAYFAB_JWT_MEMBERS_MAX   256   /* members of any JSON object */
 #define PLAYFAB_JWT_SECRET_MIN    32    /* bytes of an HMAC secret */
 #define PLAYFAB_JWT_RSA_BITS_MIN  2048
+#define PLAYFAB_JWT_SUBJECT_MAX   1024  /* bytes of "sub" (or the subject
+                                           claim) and of "iss" */
 
 
 typedef enum {
@@ -184,6 +192,9 @@ typedef struct {
     unsigned                         leeway;       /* seconds */
     unsigned                         require_exp;  /* 1 after init */
     const char                      *issuer;       /* NULL: not checked */
+    const char                      *subject;      /* the claim naming the
+                                                      caller; "sub" after
+                                                      init */
     const char *const               *audiences;    /* any of; */
     size_t                           naudiences;   /* 0: not checked */
     const playfab_jwt_claim_rule_t  *claims;       /* all must hold */

@@ -32,6 +32,9 @@
 #define A1_JWK  \
     "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T" \
     "-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}"
+/* a subject for claims that test something else */
+#define SUB  "\"sub\":\"s\","
+
 #define A1_JWT  \
     "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9." RFC_PAYLOAD \
     ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -123,6 +126,7 @@ static void test_header(void);
 static void test_kid(void);
 static void test_confusion(void);
 static void test_times(void);
+static void test_subject(void);
 static void test_time_types(void);
 static void test_issuer(void);
 static void test_audience(void);
@@ -492,6 +496,7 @@ test_rfc7515_hs256(void)
     CHECK(keys != NULL && playfab_jwks_count(keys) == 1);
 
     playfab_jwt_policy_init(&policy);
+    policy.subject = "iss";      /* RFC 7519's example has no "sub" */
     policy.algs = PLAYFAB_JWT_ALG_BIT(PLAYFAB_JWT_HS256);
     policy.issuer = "joe";
 
@@ -539,6 +544,7 @@ test_rfc7515_rs256(void)
     CHECK(keys != NULL && playfab_jwks_count(keys) == 1);
 
     playfab_jwt_policy_init(&policy);
+    policy.subject = "iss";      /* RFC 7519's example has no "sub" */
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
     CHECK_STR(code(keys, &policy, A2_JWT, RFC_NOW), "ok");
@@ -562,6 +568,7 @@ test_rfc7515_ecdsa(void)
     keys = keyset(A3_JWK);
 
     playfab_jwt_policy_init(&policy);
+    policy.subject = "iss";      /* RFC 7519's example has no "sub" */
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
     CHECK_STR(code(keys, &policy, A3_JWT, RFC_NOW), "ok");
@@ -603,10 +610,10 @@ test_rfc7515_none(void)
 
     /* "None", and "none" with an HMAC of the secret */
     CHECK_STR(code_free(keys, &policy, hs("{\"alg\":\"None\"}",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "alg_not_allowed");
     CHECK_STR(code_free(keys, &policy, hs("{\"alg\":\"none\"}",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "alg_not_allowed");
 
     playfab_jwks_free(keys);
@@ -647,15 +654,15 @@ test_hmac_sizes(void)
     keys = secret_set();
 
     CHECK_STR(code_free(keys, &policy, mint("{\"alg\":\"HS384\"}",
-                                            "{\"exp\":2000}", "SHA384",
+                                            "{" SUB "\"exp\":2000}", "SHA384",
                                             SECRET, 64), NOW), "ok");
     CHECK_STR(code_free(keys, &policy, mint("{\"alg\":\"HS512\"}",
-                                            "{\"exp\":2000}", "SHA512",
+                                            "{" SUB "\"exp\":2000}", "SHA512",
                                             SECRET, 64), NOW), "ok");
 
     /* an HS256 MAC presented as HS512 */
     CHECK_STR(code_free(keys, &policy, mint("{\"alg\":\"HS512\"}",
-                                            "{\"exp\":2000}", "SHA256",
+                                            "{" SUB "\"exp\":2000}", "SHA256",
                                             SECRET, 64), NOW),
               "bad_signature");
     CHECK(playfab_jwks_algs(keys) == 7);
@@ -665,11 +672,11 @@ test_hmac_sizes(void)
     keys = playfab_jwks_create();
     CHECK(playfab_jwks_add_secret(keys, SECRET32, 32, NULL, NULL, 0) == 0);
     CHECK(playfab_jwks_algs(keys) == PLAYFAB_JWT_ALG_BIT(PLAYFAB_JWT_HS256));
-    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{\"exp\":2000}",
+    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{" SUB "\"exp\":2000}",
                                             "SHA256", SECRET32, 32), NOW),
               "ok");
     CHECK_STR(code_free(keys, &policy, mint("{\"alg\":\"HS512\"}",
-                                            "{\"exp\":2000}", "SHA512",
+                                            "{" SUB "\"exp\":2000}", "SHA512",
                                             SECRET32, 32), NOW),
               "key_mismatch");
     playfab_jwks_free(keys);
@@ -734,7 +741,7 @@ test_forged(void)
     free(t);
 
     /* signed with another secret */
-    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{\"exp\":2000}",
+    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{" SUB "\"exp\":2000}",
                                             "SHA256", SECRET32 "x", 33),
                         NOW), "bad_signature");
 
@@ -750,6 +757,7 @@ test_segments(void)
 
     keys = keyset(A1_JWK);
     playfab_jwt_policy_init(&policy);
+    policy.subject = "iss";      /* RFC 7519's example has no "sub" */
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
     CHECK_STR(code(keys, &policy, "", RFC_NOW), "malformed");
@@ -849,34 +857,38 @@ test_bad_json(void)
 
     /* header */
     CHECK_STR(code_free(keys, &policy, hs("{\"alg\":\"HS256\"",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "malformed");
-    CHECK_STR(code_free(keys, &policy, hs("[\"HS256\"]", "{\"exp\":2000}"),
+    CHECK_STR(code_free(keys, &policy, hs("[\"HS256\"]", "{" SUB
+                                                         "\"exp\":2000}"),
                         NOW), "malformed");
-    CHECK_STR(code_free(keys, &policy, hs("", "{\"exp\":2000}"), NOW),
+    CHECK_STR(code_free(keys, &policy, hs("", "{" SUB "\"exp\":2000}"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs("{\"alg\":\"HS256\","
                                           "\"alg\":\"none\"}",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs("{\"typ\":\"JWT\"}",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "malformed");
-    CHECK_STR(code_free(keys, &policy, hs("{\"alg\":256}", "{\"exp\":2000}"),
+    CHECK_STR(code_free(keys, &policy, hs("{\"alg\":256}", "{" SUB
+                                                           "\"exp\":2000}"),
                         NOW), "malformed");
     CHECK_STR(code_free(keys, &policy, hs("{\"alg\":\"HS256\\u0000x\"}",
-                                          "{\"exp\":2000}"), NOW),
+                                          "{" SUB "\"exp\":2000}"), NOW),
               "malformed");
 
     /* payload, correctly signed */
-    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{\"exp\":2000"), NOW),
+    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{" SUB
+                                                   "\"exp\":2000"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs(H_HS256, "[2000]"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs(H_HS256, "2000"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs(H_HS256, ""), NOW), "malformed");
-    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{\"exp\":2000} x"), NOW),
+    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{" SUB
+                                                   "\"exp\":2000} x"), NOW),
               "malformed");
     CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{\"exp\":2000,"
                                           "\"exp\":3000}"), NOW),
@@ -892,7 +904,7 @@ test_bad_json(void)
     p = malloc(4200);
 
     if (p != NULL) {
-        n = (size_t) sprintf(p, "{\"exp\":2000,\"a\":");
+        n = (size_t) sprintf(p, "{" SUB "\"exp\":2000,\"a\":");
         memset(&p[n], '[', 2000);
         memset(&p[n + 2000], ']', 2000);
         strcpy(&p[n + 4000], "}");
@@ -901,16 +913,16 @@ test_bad_json(void)
         n = (size_t) sprintf(p, "{\"alg\":\"HS256\",\"a\":");
         memset(&p[n], '{', 2000);
         strcpy(&p[n + 2000], "}");
-        t = hs(p, "{\"exp\":2000}");
+        t = hs(p, "{" SUB "\"exp\":2000}");
         CHECK_STR(code_free(keys, &policy, t, NOW), "malformed");
         free(p);
     }
 
     /* the deepest nesting accepted */
-    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{\"exp\":2000,"
+    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{" SUB "\"exp\":2000,"
                                           "\"a\":[[[[[[{}]]]]]]}"), NOW),
               "ok");
-    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{\"exp\":2000,"
+    CHECK_STR(code_free(keys, &policy, hs(H_HS256, "{" SUB "\"exp\":2000,"
                                           "\"a\":[[[[[[[{}]]]]]]]}"), NOW),
               "malformed");
 
@@ -938,7 +950,7 @@ test_size(void)
     /* grow the payload until the token is exactly 8192 bytes */
 
     for (pad = 6000; p != NULL && pad < 6200; pad++) {
-        sprintf(p, "{\"exp\":2000,\"pad\":\"%0*d\"}", pad, 0);
+        sprintf(p, "{" SUB "\"exp\":2000,\"pad\":\"%0*d\"}", pad, 0);
         free(t);
         t = hs(H_HS256, p);
         len = t ? strlen(t) : 0;
@@ -956,7 +968,7 @@ test_size(void)
 
     free(t);
 
-    sprintf(p, "{\"exp\":2000,\"pad\":\"%0*d\"}", pad + 1, 0);
+    sprintf(p, "{" SUB "\"exp\":2000,\"pad\":\"%0*d\"}", pad + 1, 0);
     t = hs(H_HS256, p);
     CHECK(t != NULL && strlen(t) > PLAYFAB_JWT_TOKEN_MAX);
     CHECK_STR(code(keys, &policy, t, NOW), "too_large");
@@ -987,7 +999,7 @@ test_header(void)
     playfab_jwt_policy_init(&policy);
     policy.algs = PLAYFAB_JWT_ALG_BIT(PLAYFAB_JWT_HS256);
 
-#define HDR(h)  code_free(keys, &policy, hs(h, "{\"exp\":2000}"), NOW)
+#define HDR(h)  code_free(keys, &policy, hs(h, "{" SUB "\"exp\":2000}"), NOW)
 
     CHECK_STR(HDR("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"), "ok");
     CHECK_STR(HDR("{\"alg\":\"HS256\",\"typ\":\"jwt\"}"), "ok");
@@ -1034,7 +1046,7 @@ test_kid(void)
     playfab_jwt_policy_init(&policy);
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
-#define KID(h, k)  code_free(keys, &policy, mint(h, "{\"exp\":2000}", \
+#define KID(h, k)  code_free(keys, &policy, mint(h, "{" SUB "\"exp\":2000}", \
                                                  "SHA256", k, 64), NOW)
 
     /* two keys: the kid chooses; never another key */
@@ -1105,11 +1117,11 @@ test_confusion(void)
     playfab_jwt_policy_init(&policy);
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
-    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{\"exp\":2000}",
+    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{" SUB "\"exp\":2000}",
                                             "SHA256", A2_JWK,
                                             strlen(A2_JWK)), NOW),
               "key_mismatch");
-    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{\"exp\":2000}",
+    CHECK_STR(code_free(keys, &policy, mint(H_HS256, "{" SUB "\"exp\":2000}",
                                             "SHA256", A2_N, strlen(A2_N)),
                         NOW), "key_mismatch");
 
@@ -1143,37 +1155,39 @@ test_times(void)
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
     /* no leeway: valid while now < exp, from nbf on, iat up to now */
-    CHECK_STR(claims("{\"exp\":1001}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":1000}", &policy, NOW), "expired");
-    CHECK_STR(claims("{\"exp\":1000.5}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":999.5}", &policy, NOW), "expired");
-    CHECK_STR(claims("{\"exp\":1e3}", &policy, NOW), "expired");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":1000}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":1001}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":1001}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":1000}", &policy, NOW), "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":1000.5}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":999.5}", &policy, NOW), "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":1e3}", &policy, NOW), "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":1000}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":1001}", &policy, NOW),
               "not_yet_valid");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":1000.5}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":1000.5}", &policy, NOW),
               "not_yet_valid");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":1000}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":1001}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":1000}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":1001}", &policy, NOW),
               "iat_in_future");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":1000.25}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":1000.25}", &policy, NOW),
               "iat_in_future");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":-5,\"nbf\":0}", &policy, NOW),
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iat\":-5,\"nbf\":0}", &policy, NOW),
               "ok");
 
     /* 30 s of leeway, exactly at each edge and one second past */
     policy.leeway = 30;
-    CHECK_STR(claims("{\"exp\":971}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":970}", &policy, NOW), "expired");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":1030}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":1031}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":971}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":970}", &policy, NOW), "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":1030}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":1031}", &policy, NOW),
               "not_yet_valid");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":1030}", &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":1031}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":1030}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":1031}", &policy, NOW),
               "iat_in_future");
 
     /* exp is checked first */
-    CHECK_STR(claims("{\"exp\":1,\"nbf\":5000,\"iat\":5000}", &policy, NOW),
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":1,\"nbf\":5000,\"iat\":5000}", &policy, NOW),
               "expired");
 
     /* exp required by default */
@@ -1181,7 +1195,74 @@ test_times(void)
     CHECK_STR(claims("{\"sub\":\"x\"}", &policy, NOW), "missing_claim");
     CHECK_STR(claims("{}", &policy, NOW), "missing_claim");
     policy.require_exp = 0;
-    CHECK_STR(claims("{}", &policy, NOW), "ok");
+    CHECK_STR(claims("{\"sub\":\"s\"}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":1}", &policy, NOW), "expired");
+}
+
+
+/* the subject: one non-empty string of text, in the configured claim */
+
+static void
+test_subject(void)
+{
+    char                   buf[PLAYFAB_JWT_SUBJECT_MAX + 64];
+    playfab_jwt_policy_t   policy;
+
+    playfab_jwt_policy_init(&policy);
+    policy.algs = PLAYFAB_JWT_ALGS_ALL;
+
+    CHECK_STR(policy.subject, "sub");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"p-1\"}", &policy, NOW),
+              "ok");
+    CHECK_STR(claims("{\"exp\":2000}", &policy, NOW), "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"\"}", &policy, NOW),
+              "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":null}", &policy, NOW),
+              "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":42}", &policy, NOW),
+              "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":[\"a\",\"b\"]}", &policy,
+                     NOW), "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":{\"id\":\"a\"}}", &policy,
+                     NOW), "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"a\\nb\"}", &policy, NOW),
+              "no_subject");
+    CHECK_STR(claims("{\"exp\":2000,\"Sub\":\"a\"}", &policy, NOW),
+              "no_subject");
+
+    /* 1024 bytes are a subject, 1025 are not */
+    snprintf(buf, sizeof(buf), "{\"exp\":2000,\"sub\":\"%0*d\"}",
+             PLAYFAB_JWT_SUBJECT_MAX, 7);
+    CHECK_STR(claims(buf, &policy, NOW), "ok");
+    snprintf(buf, sizeof(buf), "{\"exp\":2000,\"sub\":\"%0*d\"}",
+             PLAYFAB_JWT_SUBJECT_MAX + 1, 7);
+    CHECK_STR(claims(buf, &policy, NOW), "no_subject");
+
+    /* another claim names the caller: "sub" is then not needed */
+    policy.subject = "player_id";
+    CHECK_STR(claims("{\"exp\":2000,\"player_id\":\"p-1\"}", &policy,
+                     NOW), "ok");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"p-1\"}", &policy, NOW),
+              "no_subject");
+
+    /* an issuer that is not a string could be confused with one */
+    policy.subject = "sub";
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"a\",\"iss\":[\"x\"]}",
+                     &policy, NOW), "bad_issuer");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"a\",\"iss\":7}", &policy,
+                     NOW), "bad_issuer");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"a\",\"iss\":\"\"}", &policy,
+                     NOW), "bad_issuer");
+    CHECK_STR(claims("{\"exp\":2000,\"sub\":\"a\",\"iss\":\"x\\ty\"}",
+                     &policy, NOW), "bad_issuer");
+    snprintf(buf, sizeof(buf), "{\"exp\":2000,\"sub\":\"a\",\"iss\":"
+             "\"%0*d\"}", PLAYFAB_JWT_SUBJECT_MAX + 1, 7);
+    CHECK_STR(claims(buf, &policy, NOW), "bad_issuer");
+    snprintf(buf, sizeof(buf), "{\"exp\":2000,\"sub\":\"a\",\"iss\":"
+             "\"%0*d\"}", PLAYFAB_JWT_SUBJECT_MAX, 7);
+    CHECK_STR(claims(buf, &policy, NOW), "ok");
+
+    /* time comes first */
     CHECK_STR(claims("{\"exp\":1}", &policy, NOW), "expired");
 }
 
@@ -1194,14 +1275,15 @@ test_time_types(void)
     playfab_jwt_policy_init(&policy);
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
-    CHECK_STR(claims("{\"exp\":\"2000\"}", &policy, NOW), "malformed");
-    CHECK_STR(claims("{\"exp\":null}", &policy, NOW), "malformed");
-    CHECK_STR(claims("{\"exp\":[2000]}", &policy, NOW), "malformed");
-    CHECK_STR(claims("{\"exp\":1e999}", &policy, NOW), "malformed");
-    CHECK_STR(claims("{\"exp\":2000,\"nbf\":true}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":\"2000\"}", &policy, NOW), "malformed");
+    CHECK_STR(claims("{" SUB "\"exp\":null}", &policy, NOW), "malformed");
+    CHECK_STR(claims("{" SUB "\"exp\":[2000]}", &policy, NOW), "malformed");
+    CHECK_STR(claims("{" SUB "\"exp\":1e999}", &policy, NOW), "malformed");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":true}", &policy, NOW),
               "malformed");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":{}}", &policy, NOW), "malformed");
-    CHECK_STR(claims("{\"exp\":2000,\"iat\":-1e999}", &policy, NOW),
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iat\":{}}", &policy, NOW), "malformed");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iat\":-1e999}", &policy, NOW),
               "malformed");
 }
 
@@ -1214,26 +1296,31 @@ test_issuer(void)
     playfab_jwt_policy_init(&policy);
     policy.algs = PLAYFAB_JWT_ALGS_ALL;
 
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":\"x\"}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iss\":\"x\"}", &policy, NOW), "ok");
 
     policy.issuer = "https://auth.studio.example";
 
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":\"https://auth.studio.example\"}",
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iss\":\"https://auth.studio.example\"}",
                      &policy, NOW), "ok");
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":\"https://auth.studio.example/\"}",
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iss\":\"https://auth.studio.example/\"}",
                      &policy, NOW), "bad_issuer");
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":\"https://AUTH.studio.example\"}",
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":2000,\"iss\":\"https://AUTH.studio.example\"}",
                      &policy, NOW), "bad_issuer");
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":\"\"}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iss\":\"\"}", &policy, NOW),
               "bad_issuer");
-    CHECK_STR(claims("{\"exp\":2000}", &policy, NOW), "bad_issuer");
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":[\"https://auth.studio."
+    CHECK_STR(claims("{" SUB "\"exp\":2000}", &policy, NOW), "bad_issuer");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iss\":[\"https://auth.studio."
                      "example\"]}", &policy, NOW), "bad_issuer");
-    CHECK_STR(claims("{\"exp\":2000,\"iss\":1}", &policy, NOW),
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"iss\":1}", &policy, NOW),
               "bad_issuer");
 
     /* time comes first */
-    CHECK_STR(claims("{\"exp\":1,\"iss\":\"x\"}", &policy, NOW), "expired");
+    CHECK_STR(claims("{" SUB
+                     "\"exp\":1,\"iss\":\"x\"}", &policy, NOW), "expired");
 }
 
 
@@ -1248,7 +1335,7 @@ test_audience(void)
     policy.audiences = auds;
     policy.naudiences = 2;
 
-#define AUD(a)  claims("{\"exp\":2000,\"aud\":" a "}", &policy, NOW)
+#define AUD(a)  claims("{" SUB "\"exp\":2000,\"aud\":" a "}", &policy, NOW)
 
     CHECK_STR(AUD("\"party-api\""), "ok");
     CHECK_STR(AUD("\"game-api\""), "ok");
@@ -1263,10 +1350,10 @@ test_audience(void)
     CHECK_STR(AUD("{\"party-api\":1}"), "bad_audience");
     CHECK_STR(AUD("5"), "bad_audience");
     CHECK_STR(AUD("null"), "bad_audience");
-    CHECK_STR(claims("{\"exp\":2000}", &policy, NOW), "bad_audience");
+    CHECK_STR(claims("{" SUB "\"exp\":2000}", &policy, NOW), "bad_audience");
 
     policy.naudiences = 0;
-    CHECK_STR(claims("{\"exp\":2000}", &policy, NOW), "ok");
+    CHECK_STR(claims("{" SUB "\"exp\":2000}", &policy, NOW), "ok");
     CHECK_STR(AUD("\"x\""), "ok");
 
 #undef AUD
@@ -1449,6 +1536,7 @@ main(void)
     test_kid();
     test_confusion();
     test_times();
+    test_subject();
     test_time_types();
     test_issuer();
     test_audience();
