@@ -58,6 +58,16 @@ static ngx_str_t  ngx_http_playfab_token_header =
     ngx_string("X-EntityToken");
 
 
+/* one of the module's own calls to PlayFab, which no other can pass for */
+
+ngx_uint_t
+ngx_http_playfab_api_subrequest(ngx_http_request_t *r)
+{
+    return r->post_subrequest != NULL
+           && r->post_subrequest->handler == ngx_http_playfab_api_done;
+}
+
+
 ngx_int_t
 ngx_http_playfab_api_init(ngx_conf_t *cf)
 {

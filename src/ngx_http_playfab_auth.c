@@ -2,9 +2,10 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * Caller authentication in the ACCESS phase, in any location: API keys
- * (SHA-256 digests, constant-time comparison) here, players' entity
- * tokens in ngx_http_playfab_auth_entity.c.  The verified identity goes
- * into the request context, which ngx_http_playfab_variables.c exposes.
+ * (SHA-256 digests, constant-time comparison) here, JWTs and players'
+ * entity tokens in ngx_http_playfab_auth_jwt.c and _auth_entity.c.  The
+ * principal goes into the request context, which
+ * ngx_http_playfab_variables.c exposes.
  */
 
 #include "ngx_http_playfab_module.h"
@@ -42,54 +43,113 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->auth_done) {
-        return ctx->auth_rc;
-    }
+    rc = ngx_http_playfab_auth_sync(r, plcf, ctx);
 
-    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN) {
-        rc = ngx_http_playfab_auth_entity(r, ctx);
-
-        if (rc == NGX_AGAIN) {
-            return NGX_AGAIN;
-        }
-
-        ctx->auth_rc = rc;
-        ctx->auth_done = 1;
-
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    return ngx_http_playfab_auth_sync(r, plcf, ctx);
+    /* an entity token that PlayFab must validate */
+
+    rc = ngx_http_playfab_auth_entity(r, ctx);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_AGAIN;
+    }
+
+    ctx->auth_rc = rc;
+    ctx->auth_done = 1;
+
+    return rc;
 }
 
 
 /*
- * API keys and JWTs are checked without waiting on anything, so the
- * identity variables can ask for them before the ACCESS phase (limit_req
- * keys are evaluated in PREACCESS); the outcome is kept for the phase.
+ * nginx runs no ACCESS phase for a subrequest (mirror, SSI, auth_request,
+ * add_after_body, ...): one that enters a location which authenticates
+ * its callers or requests parties would do so unauthorized, so it is
+ * refused, except the module's own calls to PlayFab.
+ */
+
+ngx_int_t
+ngx_http_playfab_subrequest_guard(ngx_http_request_t *r)
+{
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    if (r == r->main) {
+        return NGX_DECLINED;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if ((plcf->auth == NGX_CONF_UNSET_UINT
+         || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
+        && !plcf->party)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_playfab_api_subrequest(r)) {
+        return NGX_DECLINED;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "playfab: subrequest to \"%V\" refused: it would pass "
+                  "playfab_auth or playfab_party unauthorized", &r->uri);
+
+    return NGX_HTTP_FORBIDDEN;
+}
+
+
+/*
+ * What can be known without waiting on anything (API keys, JWTs, an
+ * entity token's record), so that the identity variables can ask before
+ * the ACCESS phase (limit_req keys are evaluated in PREACCESS); the
+ * outcome is kept for the phase.  NGX_DECLINED: PlayFab must be asked.
  */
 
 ngx_int_t
 ngx_http_playfab_auth_sync(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx)
 {
+    ngx_int_t  rc;
+
     if (ctx->auth_done) {
         return ctx->auth_rc;
     }
 
-    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY) {
-        ctx->auth_rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+    switch (plcf->auth) {
 
-    } else if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT) {
-        ctx->auth_rc = ngx_http_playfab_auth_jwt(r, ctx);
+    case NGX_HTTP_PLAYFAB_AUTH_API_KEY:
+        rc = ngx_http_playfab_auth_api_key(r, plcf, ctx);
+        break;
 
-    } else {
+    case NGX_HTTP_PLAYFAB_AUTH_JWT:
+        rc = ngx_http_playfab_auth_jwt(r, ctx);
+        break;
+
+    case NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN:
+        if (ctx->entity_started) {
+            return NGX_DECLINED;
+        }
+
+        ctx->entity_started = 1;
+        rc = ngx_http_playfab_entity_start(r, ctx);
+
+        if (rc == NGX_DECLINED) {
+            return NGX_DECLINED;
+        }
+
+        break;
+
+    default:
         return NGX_DECLINED;
     }
 
+    ctx->auth_rc = rc;
     ctx->auth_done = 1;
 
-    return ctx->auth_rc;
+    return rc;
 }
 
 
@@ -138,12 +198,14 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                                             "ApiKey", "unknown API key");
     }
 
-    ctx->subject.data = (u_char *) key->name;
-    ctx->subject.len = key->name_len;
-    ngx_str_set(&ctx->method, "api_key");
+    ngx_str_set(&ctx->principal.method, "api_key");
+    ctx->principal.realm = plcf->auth_realm;
+    ctx->principal.subject.data = (u_char *) key->name;
+    ctx->principal.subject.len = key->name_len;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "playfab: API key \"%V\" accepted", &ctx->subject);
+                   "playfab: API key \"%V\" accepted",
+                   &ctx->principal.subject);
 
     return NGX_OK;
 }

@@ -4,23 +4,32 @@
  * "playfab_auth entity_token": the player presents its own PlayFab entity
  * token (X-EntityToken); PlayFab's ValidateEntityToken, called with the
  * cached title token through the same subrequest path, says whose it is.
- * Only title_player_account tokens are accepted.  A positive answer is
- * kept in the shared zone's records under the token's SHA-256 for a
- * configured time; negative caching is off unless configured.
+ * Only title_player_account tokens of the location's own title are
+ * accepted: the principal is (entity_token, title, player entity id).
+ *
+ * An answer is kept in the shared zone's records under a digest of the
+ * title and the token, with the time it was made: each location honours
+ * its own playfab_auth_entity_cache (and _negative_cache) when it reads,
+ * so a record made under a longer setting never serves a shorter one.
+ * A refusal of ValidateEntityToken does not say whose token it refused
+ * (the title's or the player's): the player is refused and the title
+ * token keeps serving, at most refreshed early (see
+ * ngx_http_playfab_token_suspect()).
  */
 
 #include "ngx_http_playfab_module.h"
+#include "playfab_digest.h"
 #include "playfab_json.h"
-
-#include <openssl/evp.h>
 
 
 #define NGX_HTTP_PLAYFAB_ENTITY_HEADER  "x-entitytoken"
 #define NGX_HTTP_PLAYFAB_PLAYER_TYPE    "title_player_account"
 
+/* a record: valid (1) or refused (0), the time it was made, and for a
+ * valid token three lengths and the entity id, type and master id */
+#define NGX_HTTP_PLAYFAB_ENTITY_HEAD    (1 + sizeof(int64_t))
 
-static ngx_int_t ngx_http_playfab_entity_start(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
+
 static ngx_int_t ngx_http_playfab_entity_validate(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_entity_validated(ngx_http_request_t *r,
@@ -33,14 +42,16 @@ static ngx_int_t ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static void ngx_http_playfab_entity_cache(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, ngx_uint_t valid, time_t ttl);
-static void ngx_http_playfab_entity_found(ngx_http_playfab_ctx_t *ctx);
+static void ngx_http_playfab_entity_found(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_str(ngx_pool_t *pool, ngx_str_t *dst,
     const char *src, size_t len);
 
 
 /*
  * Runs, and runs again after each subrequest or wait, until the caller
- * is known: NGX_OK, NGX_AGAIN, or an HTTP status.
+ * is known: NGX_OK, NGX_AGAIN, or an HTTP status.  The token was read
+ * and looked up in the records by ngx_http_playfab_entity_start().
  */
 
 ngx_int_t
@@ -53,53 +64,42 @@ ngx_http_playfab_auth_entity(ngx_http_request_t *r,
         return NGX_AGAIN;
     }
 
-    if (ctx->entity_token.len == 0) {
-        rc = ngx_http_playfab_entity_start(r, ctx);
-
-        if (rc != NGX_DECLINED) {
-            return rc;
-        }
+    if (ctx->call.active && ctx->call.op == NGX_HTTP_PLAYFAB_OP_VALIDATE) {
+        ctx->call.active = 0;
+        return ngx_http_playfab_entity_validated(r, ctx);
     }
 
-    for ( ;; ) {
+    if (ctx->call.active) {
+        ctx->call.active = 0;
+        rc = ngx_http_playfab_token_fetched(r, ctx);
 
-        if (ctx->call.active && ctx->call.op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
-            ctx->call.active = 0;
-            rc = ngx_http_playfab_token_fetched(r, ctx);
-
-        } else if (ctx->call.active) {
-            ctx->call.active = 0;
-            rc = ngx_http_playfab_entity_validated(r, ctx);
-
-            if (rc != NGX_DECLINED) {
-                return rc;
-            }
-
-            /* PlayFab refused our title token: one more try */
-            continue;
-
-        } else {
-            rc = ngx_http_playfab_token(r, ctx);
-        }
-
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_playfab_entity_validate(r, ctx);
+    } else {
+        rc = ngx_http_playfab_token(r, ctx);
     }
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_playfab_entity_validate(r, ctx);
 }
 
 
-/* NGX_DECLINED: the token must be validated by PlayFab */
+/*
+ * Without waiting on anything: the header, and the records.  NGX_OK for
+ * a caller known from a record, NGX_DECLINED if PlayFab must be asked,
+ * or an HTTP status.  The identity variables call it before the ACCESS
+ * phase, as they verify API keys and JWTs.
+ */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_playfab_entity_start(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_uint_t        i, count;
-    EVP_MD_CTX       *md;
-    ngx_table_elt_t  *h;
+    ngx_uint_t                    i, count;
+    ngx_table_elt_t              *h;
+    playfab_digest_part_t         parts[3];
+    ngx_http_playfab_loc_conf_t  *plcf;
 
     h = ngx_http_playfab_auth_header(r, NGX_HTTP_PLAYFAB_ENTITY_HEADER,
                                      sizeof(NGX_HTTP_PLAYFAB_ENTITY_HEADER)
@@ -131,43 +131,46 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
 
     ctx->entity_token = h->value;
 
-    /* the record key: SHA-256 of "entity-token:" and the token */
+    /* the record key: the kind, the location's title, the token */
 
-    md = EVP_MD_CTX_new();
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
-    if (md == NULL
-        || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
-        || EVP_DigestUpdate(md, "entity-token:", sizeof("entity-token:") - 1)
-           != 1
-        || EVP_DigestUpdate(md, h->value.data, h->value.len) != 1
-        || EVP_DigestFinal_ex(md, ctx->entity_digest, NULL) != 1)
-    {
-        EVP_MD_CTX_free(md);
+    parts[0].data = "entity-token";
+    parts[0].len = sizeof("entity-token") - 1;
+    parts[1].data = plcf->title_id.data;
+    parts[1].len = plcf->title_id.len;
+    parts[2].data = h->value.data;
+    parts[2].len = h->value.len;
+
+    if (playfab_digest(ctx->entity_digest, parts, 3) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    EVP_MD_CTX_free(md);
 
     return ngx_http_playfab_entity_cached(r, ctx);
 }
 
 
-/*
- * A record: one byte, 1 for a valid token, 0 for a refused one; for a
- * valid one three length bytes and the entity id, type and master id.
- */
+/* a record still fresh by this location's settings, or NGX_DECLINED */
 
 static ngx_int_t
 ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
     u_char                        *p;
+    time_t                         ttl;
+    int64_t                        made;
     ngx_int_t                      rc;
     ngx_str_t                      rec;
     ngx_http_playfab_identity_t   *id;
+    ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    if (plcf->entity_cache == 0 && plcf->entity_negative_cache == 0) {
+        return NGX_DECLINED;
+    }
 
     rc = ngx_http_playfab_store_get(pmcf->shm_zone, ctx->entity_digest,
                                     r->pool, &rec);
@@ -175,8 +178,17 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    if (rc != NGX_OK || rec.len == 0) {
+    if (rc != NGX_OK || rec.len < NGX_HTTP_PLAYFAB_ENTITY_HEAD) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(&made, rec.data + 1, sizeof(int64_t));
+    ttl = rec.data[0] ? plcf->entity_cache : plcf->entity_negative_cache;
+
+    if ((int64_t) ngx_time() - made >= (int64_t) ttl) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: entity token record too old here");
+        return NGX_DECLINED;
     }
 
     if (rec.data[0] == 0) {
@@ -184,39 +196,46 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
                                               "entity token known invalid");
     }
 
-    if (rec.len < 4 || rec.len != 4u + rec.data[1] + rec.data[2] + rec.data[3])
+    p = rec.data + NGX_HTTP_PLAYFAB_ENTITY_HEAD;
+
+    if (rec.len < NGX_HTTP_PLAYFAB_ENTITY_HEAD + 3
+        || rec.len != NGX_HTTP_PLAYFAB_ENTITY_HEAD + 3u + p[0] + p[1] + p[2])
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     id = &ctx->identity;
-    p = rec.data + 4;
+
+    id->entity_id.len = p[0];
+    id->entity_type.len = p[1];
+    id->master_id.len = p[2];
+    p += 3;
 
     id->entity_id.data = p;
-    id->entity_id.len = rec.data[1];
-    p += rec.data[1];
+    p += id->entity_id.len;
 
     id->entity_type.data = p;
-    id->entity_type.len = rec.data[2];
-    p += rec.data[2];
+    p += id->entity_type.len;
 
     id->master_id.data = p;
-    id->master_id.len = rec.data[3];
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: entity token cache hit");
 
-    ngx_http_playfab_entity_found(ctx);
+    ngx_http_playfab_entity_found(r, ctx);
 
     return NGX_OK;
 }
 
+
+/* the record of an answer: kept as long as the longest setting allows */
 
 static void
 ngx_http_playfab_entity_cache(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, ngx_uint_t valid, time_t ttl)
 {
     u_char                        *p;
+    int64_t                        now;
     ngx_str_t                      rec;
     ngx_http_playfab_identity_t   *id;
     ngx_http_playfab_main_conf_t  *pmcf;
@@ -229,16 +248,20 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
         return;
     }
 
-    rec.len = valid ? 4 + id->entity_id.len + id->entity_type.len
-                      + id->master_id.len
-                    : 1;
+    rec.len = NGX_HTTP_PLAYFAB_ENTITY_HEAD
+              + (valid ? 3 + id->entity_id.len + id->entity_type.len
+                         + id->master_id.len
+                       : 0);
     rec.data = ngx_pnalloc(r->pool, rec.len);
     if (rec.data == NULL) {
         return;
     }
 
+    now = (int64_t) ngx_time();
+
     p = rec.data;
     *p++ = (u_char) valid;
+    p = ngx_cpymem(p, &now, sizeof(int64_t));
 
     if (valid) {
         *p++ = (u_char) id->entity_id.len;
@@ -289,17 +312,25 @@ ngx_http_playfab_entity_validate(ngx_http_request_t *r,
 }
 
 
-/* NGX_DECLINED asks for the one retry with a new title token */
+/*
+ * PlayFab's answer.  A refusal (401, or the EntityToken* errors) is of
+ * the player's token as far as this caller is concerned: it is refused,
+ * never retried with a new title token (a forged token must not cost
+ * the node its title token); a 401 may still have been of the title
+ * token, which is then refreshed early, in the background.
+ */
 
 static ngx_int_t
 ngx_http_playfab_entity_validated(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_int_t                 rc;
-    playfab_reply_e           reply;
-    playfab_envelope_t        env;
-    playfab_identity_t        pid;
-    ngx_http_playfab_call_t  *call;
+    ngx_int_t                      rc;
+    playfab_reply_e                reply;
+    playfab_envelope_t             env;
+    playfab_identity_t             pid;
+    ngx_http_playfab_call_t       *call;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
 
     call = &ctx->call;
 
@@ -316,17 +347,20 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
         reply = PLAYFAB_REPLY_MALFORMED;
     }
 
-    if (ngx_http_playfab_api_retry(r, ctx, &env, reply)) {
-        playfab_envelope_free(&env);
-        return NGX_DECLINED;
+    if (call->status == NGX_HTTP_UNAUTHORIZED) {
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+        pmcf = ngx_http_get_module_main_conf(r,
+                                             ngx_http_playfab_party_module);
+
+        ngx_http_playfab_token_suspect(pmcf->shm_zone, &plcf->title_id,
+                                       ctx->token_gen);
     }
 
     /* the player's token is invalid, expired or revoked */
 
     if (reply == PLAYFAB_REPLY_ERROR
-        && call->status != NGX_HTTP_UNAUTHORIZED
-        && (env.fault.error_code == 1334 || env.fault.error_code == 1335
-            || env.fault.error_code == 1336 || env.fault.error_code == 1337))
+        && (call->status == NGX_HTTP_UNAUTHORIZED
+            || (env.fault.error_code >= 1334 && env.fault.error_code <= 1337)))
     {
         ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
                                       env.fault.error_code);
@@ -372,6 +406,25 @@ ngx_http_playfab_entity_accept(ngx_http_request_t *r,
                                         "are accepted");
     }
 
+    /* a token of another title names another realm's player */
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if (pid->title_id_len != plcf->title_id.len
+        || ngx_strncmp(pid->title_id, plcf->title_id.data,
+                       plcf->title_id.len)
+           != 0)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "playfab: entity token of title \"%*s\" refused "
+                      "where the title is \"%V\"", pid->title_id_len,
+                      pid->title_id ? pid->title_id : "", &plcf->title_id);
+
+        return ngx_http_playfab_entity_refuse(r, ctx, 1,
+                                              "entity token of another "
+                                              "title");
+    }
+
     if (ngx_http_playfab_str(r->pool, &ctx->identity.entity_id,
                              pid->entity_id, pid->entity_id_len)
         != NGX_OK
@@ -385,13 +438,11 @@ ngx_http_playfab_entity_accept(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
-
     if (plcf->entity_cache) {
         ngx_http_playfab_entity_cache(r, ctx, 1, plcf->entity_cache);
     }
 
-    ngx_http_playfab_entity_found(ctx);
+    ngx_http_playfab_entity_found(r, ctx);
 
     return NGX_OK;
 }
@@ -416,11 +467,19 @@ ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
 }
 
 
+/* the realm is the location's title, which PlayFab's answer named */
+
 static void
-ngx_http_playfab_entity_found(ngx_http_playfab_ctx_t *ctx)
+ngx_http_playfab_entity_found(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
 {
-    ctx->subject = ctx->identity.entity_id;
-    ngx_str_set(&ctx->method, "entity_token");
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    ngx_str_set(&ctx->principal.method, "entity_token");
+    ctx->principal.realm = plcf->title_id;
+    ctx->principal.subject = ctx->identity.entity_id;
 }
 
 

@@ -16,16 +16,24 @@
 #include "ngx_http_playfab_module.h"
 #include "playfab_jwt.h"
 
+#include <openssl/crypto.h>
+
 
 #define NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX  1024
 #define NGX_HTTP_PLAYFAB_JWT_CACHE      256     /* tokens per location */
 
 
-/* a verified token, shared by the requests that present it */
+/*
+ * A verified token, shared by the requests that present it, with the
+ * principal it names: its subject claim, and its realm (the token's
+ * "iss", if any, and the location's key files), in the same allocation.
+ */
 typedef struct {
     playfab_jwt_t                *jwt;
     ngx_uint_t                    refs;          /* requests using it */
     unsigned                      cached:1;      /* still in the table */
+    ngx_str_t                     subject;
+    ngx_str_t                     realm;
     size_t                        len;
     u_char                        token[1];
 } ngx_http_playfab_jwt_entry_t;
@@ -39,8 +47,10 @@ struct ngx_http_playfab_jwt_conf_s {
     ngx_int_t                     token;         /* variable index, or
                                                     NGX_CONF_UNSET: Bearer */
     playfab_jwt_policy_t          policy;
+    ngx_str_t                     realm;         /* the key files */
     unsigned                      algs_set:1;
     unsigned                      leeway_set:1;
+    unsigned                      subject_set:1;
 };
 
 
@@ -61,6 +71,8 @@ static ngx_int_t ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
 static char *ngx_http_playfab_jwt_key_load(ngx_conf_t *cf,
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *kind, ngx_str_t *path,
     ngx_str_t *kid);
+static char *ngx_http_playfab_jwt_realm_add(ngx_conf_t *cf,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *path);
 
 
 static ngx_str_t  ngx_http_playfab_jwt_claim_prefix =
@@ -76,10 +88,8 @@ static ngx_str_t  ngx_http_playfab_jwt_claim_prefix =
 ngx_int_t
 ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
-    long                           n;
     ngx_str_t                      token;
     ngx_int_t                      rc;
-    playfab_jwt_t                 *jwt;
     playfab_error_t                err;
     ngx_pool_cleanup_t            *cln;
     ngx_http_playfab_jwt_conf_t   *jcf;
@@ -126,27 +136,16 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     cln->handler = ngx_http_playfab_jwt_release;
     cln->data = e;
 
-    jwt = e->jwt;
-    ctx->jwt = jwt;
+    ctx->jwt = e->jwt;
 
-    /* "sub" names the caller */
-
-    n = playfab_jwt_claim(jwt, "sub", 3, NULL, 0);
-
-    if (n > 0 && n <= NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX) {
-        ctx->subject.data = ngx_pnalloc(r->pool, n);
-        if (ctx->subject.data) {
-            ctx->subject.len = playfab_jwt_claim(jwt, "sub", 3,
-                                                 (char *) ctx->subject.data,
-                                                 n);
-        }
-    }
-
-    ngx_str_set(&ctx->method, "jwt");
+    ngx_str_set(&ctx->principal.method, "jwt");
+    ctx->principal.realm = e->realm;
+    ctx->principal.subject = e->subject;
     ctx->jwt_rc = NGX_OK;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "playfab: JWT of \"%V\" accepted", &ctx->subject);
+                   "playfab: JWT of \"%V\" accepted",
+                   &ctx->principal.subject);
 
     return NGX_OK;
 }
@@ -161,6 +160,8 @@ static ngx_http_playfab_jwt_entry_t *
 ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token, playfab_error_t *err)
 {
+    long                            sub, iss;
+    u_char                         *p;
     playfab_jwt_t                  *jwt;
     ngx_http_playfab_jwt_entry_t   *e, **slot;
 
@@ -168,8 +169,10 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
 
     e = slot ? *slot : NULL;
 
+    /* constant time: the table holds other callers' tokens */
+
     if (e && e->len == token->len
-        && ngx_memcmp(e->token, token->data, token->len) == 0)
+        && CRYPTO_memcmp(e->token, token->data, token->len) == 0)
     {
         if (playfab_jwt_recheck(e->jwt, &jcf->policy, (int64_t) ngx_time(),
                                 err)
@@ -189,7 +192,20 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
         return NULL;
     }
 
-    e = ngx_alloc(offsetof(ngx_http_playfab_jwt_entry_t, token) + token->len,
+    /* the policy checked both claims: text, at most 1024 bytes; -1: no iss */
+
+    sub = playfab_jwt_claim(jwt, jcf->policy.subject,
+                            ngx_strlen(jcf->policy.subject), NULL, 0);
+    iss = playfab_jwt_claim(jwt, "iss", 3, NULL, 0);
+
+    if (sub <= 0 || iss < -1) {
+        playfab_jwt_free(jwt);
+        playfab_error_set(err, "internal", NULL, "unexpected claims");
+        return NULL;
+    }
+
+    e = ngx_alloc(offsetof(ngx_http_playfab_jwt_entry_t, token) + token->len
+                  + sub + (iss > 0 ? iss + 1 : 0) + jcf->realm.len,
                   r->connection->log);
     if (e == NULL) {
         playfab_jwt_free(jwt);
@@ -201,7 +217,22 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
     e->refs = 0;
     e->cached = 0;
     e->len = token->len;
-    ngx_memcpy(e->token, token->data, token->len);
+    p = ngx_cpymem(e->token, token->data, token->len);
+
+    e->subject.data = p;
+    e->subject.len = sub;
+    p += playfab_jwt_claim(jwt, jcf->policy.subject,
+                           ngx_strlen(jcf->policy.subject), (char *) p, sub);
+
+    e->realm.data = p;
+
+    if (iss > 0) {
+        p += playfab_jwt_claim(jwt, "iss", 3, (char *) p, iss);
+        *p++ = ' ';
+    }
+
+    p = ngx_cpymem(p, jcf->realm.data, jcf->realm.len);
+    e->realm.len = p - e->realm.data;
 
     if (slot) {
         if (*slot) {
@@ -604,6 +635,43 @@ ngx_http_playfab_jwt_key_load(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    return ngx_http_playfab_jwt_realm_add(cf, jcf, path);
+}
+
+
+/* the realm of the tokens' subjects names every key file, in order */
+
+static char *
+ngx_http_playfab_jwt_realm_add(ngx_conf_t *cf,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *path)
+{
+    size_t      len;
+    u_char     *p;
+    ngx_str_t   full;
+
+    full = *path;
+
+    if (ngx_conf_full_name(cf->cycle, &full, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    len = jcf->realm.len ? jcf->realm.len + 1 : 0;
+
+    p = ngx_pnalloc(cf->pool, len + full.len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (len) {
+        ngx_memcpy(p, jcf->realm.data, jcf->realm.len);
+        p[len - 1] = ' ';
+    }
+
+    ngx_memcpy(p + len, full.data, full.len);
+
+    jcf->realm.data = p;
+    jcf->realm.len = len + full.len;
+
     return NGX_CONF_OK;
 }
 
@@ -679,6 +747,21 @@ ngx_http_playfab_jwt_setting(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         jcf->policy.leeway = (unsigned) t;
         jcf->leeway_set = 1;
+
+        return NGX_CONF_OK;
+    }
+
+    if (cmd->offset == 2) {                        /* subject */
+        if (jcf->subject_set) {
+            return "is duplicate";
+        }
+
+        if (value[1].len == 0) {
+            return "is invalid: expected a claim name";
+        }
+
+        jcf->policy.subject = (char *) value[1].data;
+        jcf->subject_set = 1;
 
         return NGX_CONF_OK;
     }

@@ -118,6 +118,13 @@ ngx_command_t  ngx_http_playfab_commands[] = {
       1,
       NULL },
 
+    { ngx_string("playfab_auth_jwt_subject"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_playfab_jwt_setting,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      2,
+      NULL },
+
     { ngx_string("playfab_auth_jwt_audience"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_playfab_jwt_audience,
@@ -527,6 +534,14 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "playfab: API key file \"%V\" has no keys",
                            &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    /* the realm of the keys' names: the file, wherever it is named from */
+
+    plcf->auth_realm = value[2];
+
+    if (ngx_conf_full_name(cf->cycle, &plcf->auth_realm, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

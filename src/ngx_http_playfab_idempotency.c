@@ -2,39 +2,51 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * Idempotency-Key (draft-ietf-httpapi-idempotency-key-header) for party
- * requests: a client retrying with the same key, as the same caller, gets
- * the same descriptor back without a second allocation at PlayFab.
+ * requests: a client retrying with the same key, as the same principal
+ * and title, gets the same descriptor back without a second allocation
+ * at PlayFab.  Without a principal there is no key: the request is
+ * refused rather than put in a namespace that other callers share.
  *
- * The record, in the zone's records under SHA-256("idempotency:" caller
- * "\n" key), is one state byte, the SHA-256 of the client's body, and,
- * once the party exists, the response.  The first request claims the key
- * (an in-flight record with a short lease); a retry meanwhile waits for
- * the answer, up to playfab_token_wait, then gets 409; the same key with
- * another body gets 422.  A failed request releases the key.
+ * The record, in the zone's records under a digest of the title, the
+ * principal and the key, is one state byte, the SHA-256 of the client's
+ * body, and, once the party exists, the response.  The first request
+ * claims the key (an in-flight record with a short lease); a retry
+ * meanwhile waits for the answer, up to playfab_token_wait, then gets
+ * 409; the same key with another body gets 422.  When the request ends
+ * without a party, the key is released if PlayFab was not asked or
+ * plainly refused; if PlayFab may have allocated one (a timeout, a 5xx,
+ * an unreadable answer, a client gone), the record says "unknown" for
+ * the key's lifetime and every retry gets 409 idempotency_outcome_unknown,
+ * never a second RequestPartyService.
  */
 
 #include "ngx_http_playfab_module.h"
-
-#include <openssl/evp.h>
+#include "playfab_digest.h"
 
 
 #define NGX_HTTP_PLAYFAB_IDEM_KEY_MAX   255
 #define NGX_HTTP_PLAYFAB_IDEM_LEASE     60     /* s, an in-flight record */
 #define NGX_HTTP_PLAYFAB_IDEM_FLIGHT    1
 #define NGX_HTTP_PLAYFAB_IDEM_DONE      2
+#define NGX_HTTP_PLAYFAB_IDEM_UNKNOWN   3
 #define NGX_HTTP_PLAYFAB_IDEM_HEAD      (1 + NGX_HTTP_PLAYFAB_DIGEST_LEN)
 
 
+/* what the end of the request needs to settle a claimed key */
+typedef struct {
+    ngx_shm_zone_t               *zone;
+    ngx_http_playfab_ctx_t       *ctx;
+    time_t                        lifetime;
+} ngx_http_playfab_idem_claim_t;
+
+
 static ngx_int_t ngx_http_playfab_idem_key(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx, ngx_str_t *key);
+    ngx_http_playfab_ctx_t *ctx);
+static ngx_int_t ngx_http_playfab_idem_claimed(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
+static void ngx_http_playfab_idem_settle(void *data);
 static ngx_int_t ngx_http_playfab_idem_replay(ngx_http_request_t *r,
     ngx_str_t *rec);
-static ngx_int_t ngx_http_playfab_idem_digest(u_char *out, ngx_str_t *parts,
-    ngx_uint_t n);
-
-
-static ngx_str_t  ngx_http_playfab_idem_prefix = ngx_string("idempotency:");
-static ngx_str_t  ngx_http_playfab_idem_newline = ngx_string("\n");
 
 
 /* the SHA-256 of the client's body, kept while the body is at hand */
@@ -43,7 +55,13 @@ ngx_int_t
 ngx_http_playfab_idem_body(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
     ngx_str_t *body)
 {
-    return ngx_http_playfab_idem_digest(ctx->body_digest, body, 1);
+    playfab_digest_part_t  part;
+
+    part.data = body->data;
+    part.len = body->len;
+
+    return playfab_digest(ctx->body_digest, &part, 1) == 0 ? NGX_OK
+                                                           : NGX_ERROR;
 }
 
 
@@ -58,7 +76,7 @@ ngx_int_t
 ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
     ngx_int_t                      rc;
-    ngx_str_t                      key, rec, value;
+    ngx_str_t                      rec, value;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
@@ -66,7 +84,7 @@ ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
     if (!ctx->idem_waiting) {
-        rc = ngx_http_playfab_idem_key(r, ctx, &key);
+        rc = ngx_http_playfab_idem_key(r, ctx);
 
         if (rc != NGX_OK) {
             return rc;
@@ -88,8 +106,7 @@ ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                         NGX_HTTP_PLAYFAB_IDEM_LEASE, 1,
                                         r->connection->log);
         if (rc == NGX_OK) {
-            ctx->idem_claimed = 1;
-            return NGX_DECLINED;
+            return ngx_http_playfab_idem_claimed(r, ctx);
         }
 
         if (rc != NGX_BUSY) {
@@ -120,6 +137,18 @@ ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                         "idempotency_mismatch",
                                         "this Idempotency-Key was used with "
                                         "another body");
+    }
+
+    if (rec.data[0] == NGX_HTTP_PLAYFAB_IDEM_UNKNOWN) {
+        ngx_http_playfab_metrics_count(r, NGX_HTTP_PLAYFAB_M_IDEMPOTENCY,
+                                       NGX_HTTP_PLAYFAB_I_UNKNOWN);
+
+        return ngx_http_playfab_problem(r, NGX_HTTP_CONFLICT,
+                                        "idempotency_outcome_unknown",
+                                        "the first request with this "
+                                        "Idempotency-Key may have created a "
+                                        "party, and its outcome is unknown; "
+                                        "send a new key to ask for another");
     }
 
     if (rec.data[0] == NGX_HTTP_PLAYFAB_IDEM_DONE) {
@@ -198,39 +227,101 @@ ngx_http_playfab_idem_done(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
 }
 
 
-/* the request failed: a retry with the key may try again */
+/* the key is this request's until it ends: see idem_settle() */
 
-void
-ngx_http_playfab_idem_release(ngx_http_request_t *r,
+static ngx_int_t
+ngx_http_playfab_idem_claimed(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_http_playfab_main_conf_t  *pmcf;
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_playfab_loc_conf_t    *plcf;
+    ngx_http_playfab_main_conf_t   *pmcf;
+    ngx_http_playfab_idem_claim_t  *claim;
+
+    ctx->idem_claimed = 1;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_playfab_idem_claim_t));
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    claim = cln->data;
+    claim->zone = pmcf->shm_zone;
+    claim->ctx = ctx;
+    claim->lifetime = plcf->idempotency;
+
+    cln->handler = ngx_http_playfab_idem_settle;
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * The request ends (answered, failed, or its client gone) with the key
+ * still claimed, so without a party it knows of: the key is released,
+ * unless RequestPartyService was sent and not plainly refused, which
+ * may have allocated one.
+ */
+
+static void
+ngx_http_playfab_idem_settle(void *data)
+{
+    ngx_http_playfab_idem_claim_t  *claim = data;
+
+    u_char                   value[NGX_HTTP_PLAYFAB_IDEM_HEAD];
+    ngx_str_t                v;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = claim->ctx;
 
     if (!ctx->idem_claimed) {
         return;
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
-
-    ngx_http_playfab_store_delete(pmcf->shm_zone, ctx->idem_key);
     ctx->idem_claimed = 0;
+
+    if (ctx->party_sent) {
+        value[0] = NGX_HTTP_PLAYFAB_IDEM_UNKNOWN;
+        ngx_memcpy(value + 1, ctx->body_digest, NGX_HTTP_PLAYFAB_DIGEST_LEN);
+
+        v.data = value;
+        v.len = sizeof(value);
+
+        if (ngx_http_playfab_store_put(claim->zone, ctx->idem_key, &v,
+                                       claim->lifetime, 0, ngx_cycle->log)
+            == NGX_OK)
+        {
+            ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                          "playfab: the outcome of a RequestPartyService is "
+                          "unknown: its Idempotency-Key answers 409 now");
+            return;
+        }
+    }
+
+    ngx_http_playfab_store_delete(claim->zone, ctx->idem_key);
 }
 
 
 /*
- * NGX_OK with ctx->idem_key set; NGX_DECLINED without the header; 400
- * for a malformed one.  The key is the header's string, quoted (a
- * structured field sf-string, as the draft says) or bare, of printable
- * characters; it is bound to the caller's identity.
+ * NGX_OK with ctx->idem_key set; NGX_DECLINED without the header; 403
+ * without a principal; 400 for a malformed key.  The key is the header's
+ * string, quoted (a structured field sf-string, as the draft says) or
+ * bare, of printable characters; the record is the title's and the
+ * principal's: no other caller can reach it, whatever its subject.
  */
 
 static ngx_int_t
-ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
-    ngx_str_t *key)
+ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_str_t         parts[4];
-    ngx_uint_t        i, count;
-    ngx_table_elt_t  *h;
+    ngx_str_t                      key;
+    ngx_uint_t                     i, count;
+    ngx_table_elt_t               *h;
+    playfab_digest_part_t          parts[6];
+    ngx_http_playfab_principal_t  *pr;
+    ngx_http_playfab_loc_conf_t   *plcf;
 
     h = ngx_http_playfab_auth_header(r, "idempotency-key",
                                      sizeof("idempotency-key") - 1, &count);
@@ -238,25 +329,40 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
         return NGX_DECLINED;
     }
 
-    *key = h->value;
+    pr = &ctx->principal;
 
-    if (key->len >= 2 && key->data[0] == '"'
-        && key->data[key->len - 1] == '"')
-    {
-        key->data++;
-        key->len -= 2;
+    if (pr->method.len == 0) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "playfab: Idempotency-Key of a caller that was not "
+                      "authenticated refused");
+
+        (void) ngx_http_playfab_problem(r, NGX_HTTP_FORBIDDEN,
+                                        "principal_required",
+                                        "an Idempotency-Key is kept only for "
+                                        "an authenticated caller");
+
+        ngx_str_set(&ctx->problem.field, "Idempotency-Key");
+
+        return NGX_HTTP_FORBIDDEN;
     }
 
-    for (i = 0; i < key->len; i++) {
-        if (key->data[i] < 0x20 || key->data[i] >= 0x7f
-            || key->data[i] == '"' || key->data[i] == '\\')
+    key = h->value;
+
+    if (key.len >= 2 && key.data[0] == '"' && key.data[key.len - 1] == '"') {
+        key.data++;
+        key.len -= 2;
+    }
+
+    for (i = 0; i < key.len; i++) {
+        if (key.data[i] < 0x20 || key.data[i] >= 0x7f
+            || key.data[i] == '"' || key.data[i] == '\\')
         {
             break;
         }
     }
 
-    if (count > 1 || key->len == 0 || key->len > NGX_HTTP_PLAYFAB_IDEM_KEY_MAX
-        || i < key->len)
+    if (count > 1 || key.len == 0 || key.len > NGX_HTTP_PLAYFAB_IDEM_KEY_MAX
+        || i < key.len)
     {
         (void) ngx_http_playfab_problem(r, NGX_HTTP_BAD_REQUEST,
                                         "invalid_value",
@@ -268,12 +374,22 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
         return NGX_HTTP_BAD_REQUEST;
     }
 
-    parts[0] = ngx_http_playfab_idem_prefix;
-    parts[1] = ctx->subject;
-    parts[2] = ngx_http_playfab_idem_newline;
-    parts[3] = *key;
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
-    if (ngx_http_playfab_idem_digest(ctx->idem_key, parts, 4) != NGX_OK) {
+    parts[0].data = "idempotency";
+    parts[0].len = sizeof("idempotency") - 1;
+    parts[1].data = plcf->title_id.data;
+    parts[1].len = plcf->title_id.len;
+    parts[2].data = pr->method.data;
+    parts[2].len = pr->method.len;
+    parts[3].data = pr->realm.data;
+    parts[3].len = pr->realm.len;
+    parts[4].data = pr->subject.data;
+    parts[4].len = pr->subject.len;
+    parts[5].data = key.data;
+    parts[5].len = key.len;
+
+    if (playfab_digest(ctx->idem_key, parts, 6) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -300,35 +416,4 @@ ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec)
     }
 
     return ngx_http_playfab_party_respond(r, &body);
-}
-
-
-static ngx_int_t
-ngx_http_playfab_idem_digest(u_char *out, ngx_str_t *parts, ngx_uint_t n)
-{
-    ngx_int_t    rc;
-    ngx_uint_t   i;
-    EVP_MD_CTX  *md;
-
-    md = EVP_MD_CTX_new();
-    if (md == NULL) {
-        return NGX_ERROR;
-    }
-
-    rc = (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1) ? NGX_OK
-                                                          : NGX_ERROR;
-
-    for (i = 0; rc == NGX_OK && i < n; i++) {
-        if (EVP_DigestUpdate(md, parts[i].data, parts[i].len) != 1) {
-            rc = NGX_ERROR;
-        }
-    }
-
-    if (rc == NGX_OK && EVP_DigestFinal_ex(md, out, NULL) != 1) {
-        rc = NGX_ERROR;
-    }
-
-    EVP_MD_CTX_free(md);
-
-    return rc;
 }

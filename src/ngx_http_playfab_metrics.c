@@ -27,8 +27,8 @@ static const char  *ngx_http_playfab_metric_codes[NGX_HTTP_PLAYFAB_M_CODES] = {
     "unsupported_media_type", "playfab_rejected", "playfab_throttled",
     "playfab_configuration", "playfab_bad_reply", "playfab_unavailable",
     "token_wait_timeout", "token_unavailable", "playfab_timeout",
-    "idempotency_conflict",
-    "idempotency_mismatch", "other"
+    "idempotency_conflict", "idempotency_mismatch",
+    "idempotency_outcome_unknown", "principal_required", "other"
 };
 
 static ngx_uint_t  ngx_http_playfab_metric_statuses[NGX_HTTP_PLAYFAB_M_STATUSES]
@@ -55,7 +55,7 @@ static const char  *ngx_http_playfab_metric_reasons[NGX_HTTP_PLAYFAB_M_REASONS]
     = { "missing", "malformed", "invalid", "forbidden" };
 
 static const char  *ngx_http_playfab_metric_idem[NGX_HTTP_PLAYFAB_M_IDEM]
-    = { "stored", "replayed", "waited", "conflict", "mismatch" };
+    = { "stored", "replayed", "waited", "conflict", "mismatch", "unknown" };
 
 /* latency buckets, milliseconds */
 static ngx_msec_t  ngx_http_playfab_metric_buckets[NGX_HTTP_PLAYFAB_M_BUCKETS]

@@ -102,6 +102,13 @@ ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_playfab_auth_handler;
 
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PRECONTENT_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_playfab_subrequest_guard;
+
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
     if (h == NULL) {
         return NGX_ERROR;
@@ -156,6 +163,7 @@ ngx_http_playfab_create_loc_conf(ngx_conf_t *cf)
      *     conf->secret = { 0, NULL };
      *     conf->api_location = { 0, NULL };
      *     conf->policy = NULL;
+     *     conf->auth_realm = { 0, NULL };
      *     conf->api_keys = NULL;
      *     conf->jwt = NULL;
      *     conf->napi_keys = 0;
@@ -208,6 +216,7 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->auth = prev->auth;
         conf->api_keys = prev->api_keys;
         conf->napi_keys = prev->napi_keys;
+        conf->auth_realm = prev->auth_realm;
         conf->auth_file = prev->auth_file;
         conf->auth_line = prev->auth_line;
     }
@@ -303,6 +312,13 @@ ngx_http_playfab_check_party(ngx_conf_t *cf,
     {
         missing = "\"playfab_auth entity_token\" for "
                   "\"playfab_party_bind_invitation on\"";
+
+    } else if (conf->idempotency
+               && conf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
+    {
+        missing = "\"playfab_auth\" other than \"off\" for "
+                  "\"playfab_party_idempotency\" (its records are each "
+                  "caller's own)";
 
     } else {
         /* no policy anywhere: the schema's rules only */

@@ -28,6 +28,9 @@
 #define NGX_HTTP_PLAYFAB_FAILED_HOLD        1000   /* ms a failed title
                                                       token fetch is
                                                       remembered */
+#define NGX_HTTP_PLAYFAB_SUSPECT_AGE        60     /* s: a title token
+                                                      this old may be
+                                                      refreshed early */
 
 
 /* metrics (ngx_http_playfab_metrics.c): what is counted, and the labels */
@@ -61,7 +64,8 @@
 #define NGX_HTTP_PLAYFAB_I_WAITED       2
 #define NGX_HTTP_PLAYFAB_I_CONFLICT     3
 #define NGX_HTTP_PLAYFAB_I_MISMATCH     4
-#define NGX_HTTP_PLAYFAB_M_IDEM         5
+#define NGX_HTTP_PLAYFAB_I_UNKNOWN      5
+#define NGX_HTTP_PLAYFAB_M_IDEM         6
 
 #define NGX_HTTP_UNPROCESSABLE_ENTITY   422
 
@@ -97,6 +101,7 @@ typedef struct {
     ngx_uint_t                    auth;
     u_char                       *auth_file;     /* where it was written */
     ngx_uint_t                    auth_line;
+    ngx_str_t                     auth_realm;    /* api_key: the file */
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
     ngx_http_playfab_jwt_conf_t  *jwt;           /* NULL: none set here */
@@ -157,13 +162,28 @@ typedef struct {
 } ngx_http_playfab_identity_t;
 
 
+/*
+ * Who the caller is, once playfab_auth accepted it (docs/security.md):
+ * the realm makes subjects comparable (an API key file, a JWT key set and
+ * issuer, a PlayFab title).  All three are set, or none: state that
+ * belongs to a caller is keyed on the whole principal, never on the
+ * subject alone.
+ */
+typedef struct {
+    ngx_str_t                     method;
+    ngx_str_t                     realm;
+    ngx_str_t                     subject;
+} ngx_http_playfab_principal_t;
+
+
 typedef struct {
     /* ACCESS phase */
     unsigned                      auth_done:1;
     ngx_int_t                     auth_rc;
-    ngx_str_t                     subject;
-    ngx_str_t                     method;
+    ngx_http_playfab_principal_t  principal;
+    ngx_str_t                     principal_text;  /* the variable's */
     ngx_http_playfab_identity_t   identity;
+    unsigned                      entity_started:1;
     unsigned                      jwt_done:1;
     ngx_int_t                     jwt_rc;
     playfab_jwt_t                *jwt;
@@ -182,6 +202,7 @@ typedef struct {
     unsigned                      token_waiting:1;
 
     /* Idempotency-Key */
+    unsigned                      party_sent:1;  /* and not refused */
     unsigned                      idem_claimed:1;
     unsigned                      idem_waiting:1;
     ngx_msec_t                    idem_deadline;
@@ -231,6 +252,7 @@ playfab_party_policy_t *ngx_http_playfab_policy(ngx_conf_t *cf,
 
 /* ngx_http_playfab_auth.c */
 ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_playfab_subrequest_guard(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_auth_sync(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
 ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
@@ -273,6 +295,8 @@ char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_playfab_auth_entity.c */
+ngx_int_t ngx_http_playfab_entity_start(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
 ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 
@@ -297,8 +321,6 @@ ngx_int_t ngx_http_playfab_idem_check(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 void ngx_http_playfab_idem_done(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, u_char *response, size_t len);
-void ngx_http_playfab_idem_release(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
 
 /* ngx_http_playfab_api.c */
 ngx_int_t ngx_http_playfab_api_call(ngx_http_request_t *r,
@@ -313,6 +335,7 @@ ngx_uint_t ngx_http_playfab_api_retry(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, playfab_envelope_t *env,
     playfab_reply_e reply);
 const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
+ngx_uint_t ngx_http_playfab_api_subrequest(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
 
 /* ngx_http_playfab_token.c */
@@ -338,6 +361,8 @@ void ngx_http_playfab_token_release(ngx_shm_zone_t *zone, ngx_str_t *title,
     ngx_uint_t status);
 ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
     ngx_str_t *title, uint64_t gen);
+void ngx_http_playfab_token_suspect(ngx_shm_zone_t *zone, ngx_str_t *title,
+    uint64_t gen);
 
 /* ngx_http_playfab_problem.c */
 ngx_int_t ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,

@@ -195,6 +195,20 @@ ngx_http_playfab_party_validate(ngx_http_request_t *r,
     }
 
     if (plcf->bind_invitation) {
+
+        /* satisfy any with an allow that matched: nobody to bind to */
+
+        if (ctx->identity.entity_id.len == 0) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "playfab: no authenticated player to bind the "
+                          "invitation to");
+
+            return ngx_http_playfab_problem(r, NGX_HTTP_FORBIDDEN,
+                                            "principal_required",
+                                            "the invitation is bound to an "
+                                            "authenticated player");
+        }
+
         extra.bind_entity_id = (char *) ctx->identity.entity_id.data;
         extra.bind_entity_id_len = ctx->identity.entity_id.len;
         extra.bind_entity_type = (char *) ctx->identity.entity_type.data;
@@ -360,7 +374,6 @@ ngx_http_playfab_party_run(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 
     r->write_event_handler = ngx_http_request_empty_handler;
 
-    ngx_http_playfab_idem_release(r, ctx);
     ngx_http_finalize_request(r, rc);
 }
 
@@ -404,6 +417,7 @@ ngx_http_playfab_party_step(ngx_http_request_t *r,
             }
 
             ctx->state = NGX_HTTP_PLAYFAB_STATE_PARTY;
+            ctx->party_sent = 1;
 
             rc = ngx_http_playfab_api_call(r, &ctx->call,
                                            NGX_HTTP_PLAYFAB_OP_PARTY,
@@ -460,6 +474,17 @@ ngx_http_playfab_party_done(ngx_http_request_t *r,
 
     if (reply == PLAYFAB_REPLY_OK) {
         reply = PLAYFAB_REPLY_MALFORMED;
+    }
+
+    /*
+     * PlayFab's own 4xx refused the request: no party.  Anything else (no
+     * answer, a 5xx, an answer we cannot read) may hide one.
+     */
+
+    if (reply == PLAYFAB_REPLY_ERROR && call->status >= 400
+        && call->status < 500)
+    {
+        ctx->party_sent = 0;
     }
 
     if (ngx_http_playfab_api_retry(r, ctx, &env, reply)) {

@@ -19,6 +19,7 @@ typedef struct {
     ngx_str_node_t                sn;
     time_t                        expires;
     time_t                        refresh_at;
+    time_t                        stored;
     uint64_t                      lease_until;     /* wall clock, ms */
     uint64_t                      failed_until;    /* wall clock, ms */
     ngx_uint_t                    failed_status;   /* of the last fetch */
@@ -218,6 +219,7 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
     t->token_len = token->len;
     t->expires = expires;
     t->refresh_at = refresh_at;
+    t->stored = ngx_time();
     t->lease_until = 0;
     t->failed_until = 0;
     *gen = ++t->generation;
@@ -282,6 +284,40 @@ ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     return dropped;
+}
+
+
+/*
+ * PlayFab refused a call that carried the token, and may have meant
+ * another token of the call (ValidateEntityToken's player token): the
+ * token keeps serving, and is refreshed in the background once it is
+ * NGX_HTTP_PLAYFAB_SUSPECT_AGE old, so that refusals cost at most one
+ * GetEntityToken in that time, whoever sends them.
+ */
+
+void
+ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    uint64_t gen)
+{
+    time_t                     at;
+    ngx_http_playfab_zone_t   *zone;
+    ngx_http_playfab_title_t  *t;
+
+    zone = shm_zone->data;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    t = ngx_http_playfab_title_lookup(zone, title, 0);
+
+    if (t && t->generation == gen && t->token_len) {
+        at = t->stored + NGX_HTTP_PLAYFAB_SUSPECT_AGE;
+
+        if (at < t->refresh_at) {
+            t->refresh_at = at;
+        }
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
 }
 
 

@@ -13,11 +13,11 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  5
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  6
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
-#define NGX_HTTP_PLAYFAB_M_CODES      23
+#define NGX_HTTP_PLAYFAB_M_CODES      25
 #define NGX_HTTP_PLAYFAB_M_STATUSES   16
 #define NGX_HTTP_PLAYFAB_M_ERRORS     30
 #define NGX_HTTP_PLAYFAB_M_BUCKETS    11

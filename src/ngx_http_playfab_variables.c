@@ -12,6 +12,9 @@
 #define NGX_HTTP_PLAYFAB_REQUEST_ID_MAX  128
 
 
+static ngx_http_playfab_ctx_t *ngx_http_playfab_caller(ngx_http_request_t *r);
+static ngx_int_t ngx_http_playfab_principal_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_playfab_str_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_playfab_token_cache_variable(ngx_http_request_t *r,
@@ -29,14 +32,23 @@ static ngx_uint_t ngx_http_playfab_request_id_valid(ngx_str_t *id);
 
 static ngx_http_variable_t  ngx_http_playfab_vars[] = {
 
+    { ngx_string("playfab_auth_principal"), NULL,
+      ngx_http_playfab_principal_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
     { ngx_string("playfab_auth_subject"), NULL,
       ngx_http_playfab_str_variable,
-      offsetof(ngx_http_playfab_ctx_t, subject),
+      offsetof(ngx_http_playfab_ctx_t, principal.subject),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("playfab_auth_method"), NULL,
       ngx_http_playfab_str_variable,
-      offsetof(ngx_http_playfab_ctx_t, method),
+      offsetof(ngx_http_playfab_ctx_t, principal.method),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("playfab_auth_realm"), NULL,
+      ngx_http_playfab_str_variable,
+      offsetof(ngx_http_playfab_ctx_t, principal.realm),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("playfab_auth_playfab_id"), NULL,
@@ -182,32 +194,111 @@ ngx_http_playfab_request_id_valid(ngx_str_t *id)
 }
 
 
-/* the identity: API keys and JWTs are checked now if nobody did yet */
+/*
+ * The main request's caller: what can be known without waiting (API
+ * keys, JWTs, an entity token's record) is checked now if nobody did
+ * yet.  NULL when there is no context.
+ */
 
-static ngx_int_t
-ngx_http_playfab_str_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
+static ngx_http_playfab_ctx_t *
+ngx_http_playfab_caller(ngx_http_request_t *r)
 {
-    ngx_str_t                    *s;
     ngx_http_playfab_ctx_t       *ctx;
     ngx_http_playfab_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r->main,
                                         ngx_http_playfab_party_module);
 
-    if (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_API_KEY
-        || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT)
+    if (plcf->auth == NGX_CONF_UNSET_UINT
+        || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
     {
-        ctx = ngx_http_playfab_get_ctx(r->main);
-        if (ctx == NULL) {
+        return ngx_http_get_module_ctx(r->main,
+                                       ngx_http_playfab_party_module);
+    }
+
+    ctx = ngx_http_playfab_get_ctx(r->main);
+
+    if (ctx) {
+        (void) ngx_http_playfab_auth_sync(r->main, plcf, ctx);
+    }
+
+    return ctx;
+}
+
+
+/*
+ * "method:realm:subject", the realm with ":" and "%" percent-encoded:
+ * one string per principal, never empty for an authenticated caller.
+ */
+
+static ngx_int_t
+ngx_http_playfab_principal_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                        *p, c;
+    size_t                         len;
+    ngx_uint_t                     i;
+    ngx_http_playfab_ctx_t        *ctx;
+    ngx_http_playfab_principal_t  *pr;
+
+    ctx = ngx_http_playfab_caller(r);
+
+    if (ctx == NULL || ctx->principal.method.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (ctx->principal_text.len == 0) {
+        pr = &ctx->principal;
+
+        len = pr->method.len + 2 + pr->subject.len;
+
+        for (i = 0; i < pr->realm.len; i++) {
+            c = pr->realm.data[i];
+            len += (c == ':' || c == '%') ? 3 : 1;
+        }
+
+        p = ngx_pnalloc(r->main->pool, len);
+        if (p == NULL) {
             return NGX_ERROR;
         }
 
-        (void) ngx_http_playfab_auth_sync(r->main, plcf, ctx);
+        ctx->principal_text.data = p;
+        ctx->principal_text.len = len;
 
-    } else {
-        ctx = ngx_http_get_module_ctx(r->main, ngx_http_playfab_party_module);
+        p = ngx_cpymem(p, pr->method.data, pr->method.len);
+        *p++ = ':';
+
+        for (i = 0; i < pr->realm.len; i++) {
+            c = pr->realm.data[i];
+
+            if (c == ':' || c == '%') {
+                p = ngx_sprintf(p, "%%%02Xd", (int) c);
+
+            } else {
+                *p++ = c;
+            }
+        }
+
+        *p++ = ':';
+        ngx_memcpy(p, pr->subject.data, pr->subject.len);
     }
+
+    ngx_http_playfab_variable_set(v, ctx->principal_text.data,
+                                  ctx->principal_text.len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_str_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t               *s;
+    ngx_http_playfab_ctx_t  *ctx;
+
+    ctx = ngx_http_playfab_caller(r);
 
     if (ctx == NULL) {
         v->not_found = 1;

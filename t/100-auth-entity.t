@@ -268,10 +268,12 @@ entity_token TPALICE MPALICE
 
 
 
-=== TEST 12: a rejected title token during validation is replaced once
+=== TEST 12: a 401 from ValidateEntityToken refuses the player and keeps the title token
+PlayFab does not say whose token it refused: forged tokens must not make
+the node fetch title tokens.
 --- playfab_emulator
 {"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
- "faults": {"ValidateEntityToken": {"times": 1, "status": 401,
+ "faults": {"ValidateEntityToken": {"times": 3, "status": 401,
    "envelope": {"code": 401, "status": "Unauthorized", "error": "EntityTokenExpired", "errorCode": 1336, "errorMessage": "expired"}}}}
 --- config
     location = /game/api {
@@ -283,14 +285,18 @@ entity_token TPALICE MPALICE
         return 200 "$http_x_player\n";
     }
 --- request eval
-["GET /game/api", "GET /emu/count/GetEntityToken",
- "GET /emu/count/ValidateEntityToken"]
+["GET /game/api", "GET /game/api", "GET /game/api", "GET /game/api",
+ "GET /emu/count/GetEntityToken", "GET /emu/count/ValidateEntityToken"]
 --- more_headers
 X-EntityToken: ptok-alice
 --- error_code eval
-[200, 200, 200]
+[401, 401, 401, 200, 200, 200]
 --- response_body_like eval
-[qr/\ATPALICE\n\z/, qr/\A2\n\z/, qr/\A2\n\z/]
+[qr/"code":"unauthorized"/, qr/"code":"unauthorized"/,
+ qr/"code":"unauthorized"/, qr/\ATPALICE\n\z/, qr/\A1\n\z/, qr/\A4\n\z/]
+--- no_error_log
+[error]
+refused the title token
 
 
 

@@ -49,9 +49,9 @@ run_tests();
 __DATA__
 
 === TEST 1: a worker killed while it holds the fetch lease: the lease expires after playfab_token_wait, the next request fetches again
-/kill-while-fetching starts a party request in the background in its
-own worker (mirror), whose GetEntityToken the emulator holds for 1.5 s;
-500 ms later the emulator SIGKILLs that worker.  The next request finds
+/kill-while-fetching is a party request whose GetEntityToken the
+emulator holds for 1.5 s; its mirror asks the emulator to SIGKILL the
+request's worker 500 ms later.  The next request finds
 the dead worker's lease, waits for it to expire (playfab_token_wait 1s)
 and fetches the token itself.  The block then waits for the dead
 worker's GetEntityToken to be answered (into a closed connection), so
@@ -70,14 +70,14 @@ that it does not run into the next block.
     }
 
     location = /kill-while-fetching {
-        mirror /background-party;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
-    }
-
-    location = /background-party {
-        internal;
+        mirror /kill-this-worker;
         playfab_auth off;
         playfab_party;
+    }
+
+    location = /kill-this-worker {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
     }
 --- request eval
 ["POST /kill-while-fetching\n" . party_body(),
@@ -139,9 +139,9 @@ no_other_alert()
 
 
 === TEST 3: a worker killed while its party request waits on RequestPartyService: the token stays cached, the next requests succeed
-The background party request's RequestPartyService is held 1.5 s; its
-worker is killed after 500 ms, when the title token it fetched is in
-the zone.  (PlayFab still allocates that party: nobody gets it.)
+The first party request's RequestPartyService is held 1.5 s; its
+worker is killed (by its mirror) after 500 ms, when the title token it
+fetched is in the zone.  (PlayFab still allocates that party: nobody gets it.)
 --- playfab_emulator
 {"faults": {"RequestPartyService": {"delay_ms": 1500, "times": 1}}}
 --- config
@@ -151,14 +151,14 @@ the zone.  (PlayFab still allocates that party: nobody gets it.)
     }
 
     location = /kill-while-allocating {
-        mirror /background-party;
-        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
-    }
-
-    location = /background-party {
-        internal;
+        mirror /kill-this-worker;
         playfab_auth off;
         playfab_party;
+    }
+
+    location = /kill-this-worker {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/signal?pid=$pid&sig=KILL&delay_ms=500;
     }
 --- request eval
 ["POST /kill-while-allocating\n" . party_body(),

@@ -14,9 +14,11 @@ run_tests();
 __DATA__
 
 === TEST 1: the same key and body replays the first response, PlayFab called once, the metrics count it
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
     location = /v1/party {
-        playfab_auth off;
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
         playfab_party_idempotency on;
         playfab_party;
     }
@@ -28,6 +30,7 @@ __DATA__
  "GET /emu/count/RequestPartyService", "GET /metrics"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
 --- error_code eval
 [200, 200, 200, 200]
@@ -42,9 +45,11 @@ Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
 
 
 === TEST 2: the same key with another body is 422, PlayFab not called again
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
     location = /v1/party {
-        playfab_auth off;
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
         playfab_party_idempotency on;
         playfab_party;
     }
@@ -54,6 +59,7 @@ Idempotency-Key: "8e03978e-40d5-43e8-bc93-6894a57f9324"
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: k-3
 --- error_code eval
 [200, 422, 200]
@@ -63,9 +69,11 @@ Idempotency-Key: k-3
 
 
 === TEST 3: different keys are different parties
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
     location = /v1/party {
-        playfab_auth off;
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
         playfab_party_idempotency on;
         playfab_party;
     }
@@ -82,6 +90,7 @@ Idempotency-Key: k-3
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 --- error_code eval
 [200, 200, 200]
 --- response_body_like eval
@@ -89,12 +98,16 @@ Content-Type: application/json
 
 
 
-=== TEST 4: a failed request releases the key: the retry reaches PlayFab
+=== TEST 4: a request PlayFab refused (4xx) releases the key: the retry reaches PlayFab
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- playfab_emulator
-{"faults": {"RequestPartyService": {"times": 1, "status": 503}}}
+{"faults": {"RequestPartyService": {"times": 1, "status": 400,
+  "envelope": {"code": 400, "status": "BadRequest", "error": "PartyBadRequest",
+               "errorCode": 1432, "errorMessage": "refused"}}}}
 --- config
     location = /v1/party {
-        playfab_auth off;
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
         playfab_party_idempotency on;
         playfab_party;
     }
@@ -103,17 +116,87 @@ Content-Type: application/json
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: k-5
 --- error_code eval
-[503, 200, 200]
+[400, 200, 200]
 --- response_body_like eval
-[qr/playfab_unavailable/, qr/PartyId/, qr/\A2\n\z/]
+[qr/playfab_rejected/, qr/PartyId/, qr/\A2\n\z/]
 
 
 
-=== TEST 5: a retry while the first is in flight waits for its answer
+=== TEST 5: a request whose outcome is unknown (503, timeout) keeps the key: retries get 409, PlayFab is called once
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"times": 1, "status": 503}}}
+--- config
+    location = /v1/party {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+    location = /metrics {
+        playfab_status;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n" . party_body(),
+ "POST /v1/party\n" . party_body('NetworkConfiguration.MaxUsers' => 4),
+ "GET /emu/count/RequestPartyService", "GET /metrics"]
+--- more_headers
+Content-Type: application/json
+X-API-Key: k-svc
+Idempotency-Key: k-5u
+--- error_code eval
+[503, 409, 422, 200, 200]
+--- response_body_like eval
+[qr/playfab_unavailable/, qr/"code":"idempotency_outcome_unknown"/,
+ qr/"code":"idempotency_mismatch"/, qr/\A1\n\z/,
+ qr/^playfab_idempotency_total\{result="unknown"\} 1$/m]
+--- error_log
+its Idempotency-Key answers 409 now
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a RequestPartyService that timed out keeps the key as unknown too
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
+--- playfab_emulator
+{"faults": {"RequestPartyService": {"times": 1, "delay_ms": 1500}}}
+--- config
+    location = /v1/party {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        playfab_party_idempotency on;
+        playfab_party;
+    }
+    location /_playfab/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        proxy_read_timeout 500ms;
+        subrequest_output_buffer_size 64k;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "GET /emu/sleep?ms=1200",
+ "POST /v1/party\n" . party_body(), "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+X-API-Key: k-svc
+Idempotency-Key: k-timeout
+--- error_code eval
+[504, 200, 409, 200]
+--- response_body_like eval
+[qr/playfab_timeout/, qr/ok/, qr/"code":"idempotency_outcome_unknown"/,
+ qr/\A1\n\z/]
+
+
+
+=== TEST 7: a retry while the first is in flight waits for its answer
 The mirror sends the same request again while PlayFab holds the first
 for 500 ms: both get the party, PlayFab allocates once.
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- http_config
     playfab_zone playfab:1m;
     playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
@@ -121,7 +204,7 @@ for 500 ms: both get the party, PlayFab allocates once.
     server {
         listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT;
         location = /v1/party {
-            playfab_auth off;
+            playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
             playfab_party_idempotency on;
             playfab_party;
         }
@@ -146,6 +229,7 @@ for 500 ms: both get the party, PlayFab allocates once.
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: k-6
 --- error_code eval
 [200, 200, 200]
@@ -158,10 +242,12 @@ playfab: Idempotency-Key in flight, waiting
 
 
 
-=== TEST 6: a malformed key is refused
+=== TEST 8: a malformed key is refused
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
     location = /v1/party {
-        playfab_auth off;
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
         playfab_party_idempotency on;
         playfab_party;
     }
@@ -169,13 +255,14 @@ playfab: Idempotency-Key in flight, waiting
 "POST /v1/party\n" . party_body()
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: ""
 --- error_code: 400
 --- response_body_like: "field":"Idempotency-Key"
 
 
 
-=== TEST 7: without the directive the header is ignored
+=== TEST 9: without the directive the header is ignored
 --- config
     location = /v1/party {
         playfab_auth off;
@@ -194,7 +281,7 @@ Idempotency-Key: k-8
 
 
 
-=== TEST 8: keys are per caller: another API key does not see the record
+=== TEST 10: keys are per caller: another API key does not see the record
 --- user_files eval
 ">>> keys\n" . api_key_line('a', 'ka') . api_key_line('b', 'kb')
 --- config
@@ -223,9 +310,11 @@ Idempotency-Key: k-9
 
 
 
-=== TEST 9: a retry still waiting when its bound runs out gets 409, and PlayFab allocates once
+=== TEST 11: a retry still waiting when its bound runs out gets 409, and PlayFab allocates once
 The mirror sends the same request again while PlayFab holds the first
 for 2 s; the retry waits playfab_token_wait (500 ms), then gives up.
+--- user_files eval
+">>> keys\n" . api_key_line('svc', 'k-svc')
 --- http_config
     playfab_zone playfab:1m;
     playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
@@ -235,7 +324,7 @@ for 2 s; the retry waits playfab_token_wait (500 ms), then gives up.
         listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT;
         access_log logs/retry.log retry;
         location = /v1/party {
-            playfab_auth off;
+            playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
             playfab_party_idempotency on;
             playfab_token_wait 500ms;
             playfab_party;
@@ -264,6 +353,7 @@ for 2 s; the retry waits playfab_token_wait (500 ms), then gives up.
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 Content-Type: application/json
+X-API-Key: k-svc
 Idempotency-Key: k-9
 --- error_code eval
 [200, 200, 200]

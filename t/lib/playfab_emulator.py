@@ -385,18 +385,20 @@ def parse_fault(spec, where):
     return fault
 
 
-PLAYER_TOKEN_TYPES = {"id": str, "type": str, "master": str, "lifetime": int}
+PLAYER_TOKEN_TYPES = {"id": str, "type": str, "master": str, "lifetime": int,
+                      "title": str}
 
 
-def parse_player_token(spec, where, now, default_lifetime):
-    """{"id", "type", "master", "lifetime"} -> PlayerToken."""
+def parse_player_token(spec, where, now, default_lifetime, title_id):
+    """{"id", "type", "master", "lifetime", "title"} -> PlayerToken."""
     check_keys(spec, PLAYER_TOKEN_TYPES, where)
     if "id" not in spec:
         raise ConfigError(where + ": id is required")
     return PlayerToken(entity_id=spec["id"],
                        entity_type=spec.get("type", "title_player_account"),
                        master=spec.get("master", spec["id"]),
-                       expires_at=now + spec.get("lifetime", default_lifetime))
+                       expires_at=now + spec.get("lifetime", default_lifetime),
+                       title_id=spec.get("title", title_id))
 
 
 RESET_TYPES = {"secret": str, "token_lifetime": int,
@@ -507,7 +509,9 @@ def parse_reset_config(raw, defaults):
     Absent keys take the command-line defaults (date_offset 0).  FAULT:
     see parse_fault(); RANDOM: see parse_random_faults().  PLAYER: {"id": required, "type": default
     "title_player_account", "master": default the id, "lifetime":
-    seconds, default token_lifetime; 0 or less: already expired}.
+    seconds, default token_lifetime; 0 or less: already expired;
+    "title": the title the player belongs to (Lineage.TitleId), default
+    the emulator's}.
     """
     try:
         spec = parse_json(raw) if raw.strip() else {}
@@ -529,7 +533,8 @@ def parse_reset_config(raw, defaults):
     now = time.time() + config.date_offset
     for token, player in spec.get("player_tokens", {}).items():
         config.player_tokens[token] = parse_player_token(
-            player, "player_tokens." + token, now, config.token_lifetime)
+            player, "player_tokens." + token, now, config.token_lifetime,
+            config.title_id)
     return config
 
 
@@ -563,11 +568,12 @@ class TitleToken:
 class PlayerToken:
     """A player entity token registered by a reset."""
 
-    def __init__(self, entity_id, entity_type, master, expires_at):
+    def __init__(self, entity_id, entity_type, master, expires_at, title_id):
         self.entity_id = entity_id
         self.entity_type = entity_type
         self.master = master
         self.expires_at = expires_at
+        self.title_id = title_id        # the title the player belongs to
 
 
 class Call:
@@ -745,7 +751,7 @@ def validate_entity_token(state, call):
         raise PlayFabError(400, "InvalidParams", "EntityToken is required")
     player = state.player(request["EntityToken"])
     lineage = {"MasterPlayerAccountId": player.master,
-               "TitleId": state.config.title_id,
+               "TitleId": player.title_id,
                "NamespaceId": "1234"}
     if player.entity_type == "title_player_account":
         lineage["TitlePlayerAccountId"] = player.entity_id

@@ -380,6 +380,7 @@ class ValidateEntityTokenTest(EmulatorTest):
         "player-ok": {"id": "TP1", "master": "MP1"},
         "player-char": {"id": "C1", "type": "character"},
         "player-old": {"id": "TP2", "lifetime": 0},
+        "player-other": {"id": "TP3", "title": "OTHER1"},
     }
 
     def setUp(self):
@@ -402,6 +403,11 @@ class ValidateEntityTokenTest(EmulatorTest):
             "IdentifiedDeviceType": "Win32"})
         self.assertEqual(self.control("token_index/ValidateEntityToken")
                          .text(), "1\n")
+
+    def test_player_of_another_title(self):
+        data = self.assertOk(self.validate({"EntityToken": "player-other"}))
+        self.assertEqual(data["Lineage"]["TitleId"], "OTHER1")
+        self.assertEqual(data["Entity"]["Id"], "TP3")
 
     def test_other_entity_type(self):
         data = self.assertOk(self.validate({"EntityToken": "player-char"}))

@@ -1,0 +1,162 @@
+# Players' entity tokens are scoped by title: a token validated for one
+# title is never a caller of another, PlayFab's answer is checked
+# against the location's title, and each location reads the shared
+# records by its own cache settings.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: a token validated at a location of one title is validated again, and refused, at another title's
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}}}
+--- config
+    location = /a/api {
+        playfab_auth entity_token;
+        proxy_set_header X-P $playfab_auth_principal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /b/api {
+        playfab_auth entity_token;
+        playfab_title_id EMU02;
+        proxy_set_header X-P $playfab_auth_principal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "$http_x_p\n"; }
+--- request eval
+["GET /a/api", "GET /a/api", "GET /b/api", "GET /b/api",
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 401, 401, 200]
+--- response_body_like eval
+[qr/\Aentity_token:EMU01:TPALICE\n\z/, qr/\Aentity_token:EMU01:TPALICE\n\z/,
+ qr/"code":"unauthorized"/, qr/"code":"unauthorized"/, qr/\A3\n\z/]
+--- error_log
+playfab: entity token of title "EMU01" refused where the title is "EMU02"
+--- no_error_log
+[error]
+
+
+
+=== TEST 2: a player of another title is refused even where PlayFab validates the token
+--- playfab_emulator
+{"player_tokens": {"ptok-elsewhere": {"id": "TPOTHER", "title": "OTHER1"}}}
+--- config
+    location = /v1/party {
+        playfab_auth entity_token;
+        playfab_party;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+X-EntityToken: ptok-elsewhere
+--- error_code eval
+[401, 200]
+--- response_headers eval
+["WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"the entity token is invalid, expired or revoked\"", ""]
+--- response_body_like eval
+[qr/"code":"unauthorized"/, qr/\A0\n\z/]
+--- error_log
+playfab: entity token of title "OTHER1" refused where the title is "EMU01"
+--- no_error_log
+[error]
+ptok-elsewhere
+
+
+
+=== TEST 3: playfab_auth_entity_cache 0 is honoured when reading what another location cached
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}}}
+--- config
+    location = /cached {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 60s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /uncached {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request eval
+["GET /cached", "GET /cached", "GET /uncached", "GET /uncached",
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/in/, qr/in/, qr/in/, qr/in/, qr/\A3\n\z/]
+
+
+
+=== TEST 4: a shorter playfab_auth_entity_cache is honoured on a record made under a longer one
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}}}
+--- config
+    location = /long {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 60s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /short {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 1s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request eval
+["GET /long", "GET /short", "GET /emu/sleep?ms=2100", "GET /short",
+ "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/in/, qr/in/, qr/ok/, qr/in/, qr/\A2\n\z/]
+--- error_log
+playfab: entity token record too old here
+
+
+
+=== TEST 5: a refusal cached by one location's negative cache does not refuse at a location without one
+PlayFab refuses the token once (as it would a revoked one) at /neg,
+which remembers the refusal; /plain (which keeps no records) asks
+PlayFab and lets the player in, /neg still refuses it from its record.
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}},
+ "faults": {"ValidateEntityToken": {"times": 1, "status": 400,
+   "envelope": {"code": 400, "status": "BadRequest", "error": "EntityTokenInvalid", "errorCode": 1335, "errorMessage": "invalid"}}}}
+--- config
+    location = /neg {
+        playfab_auth entity_token;
+        playfab_auth_entity_negative_cache 60s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /plain {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request eval
+["GET /neg", "GET /plain", "GET /neg", "GET /emu/count/ValidateEntityToken"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[401, 200, 401, 200]
+--- response_body_like eval
+[qr/"code":"unauthorized"/, qr/in/, qr/"code":"unauthorized"/, qr/\A2\n\z/]
+--- log_level: info
+--- error_log
+playfab: caller not authenticated: entity token known invalid
