@@ -8,7 +8,7 @@
  * refused rather than put in a namespace that other callers share.
  *
  * The record, in the zone's records under a digest of the title, the
- * principal and the key, is one state byte, the SHA-256 of the client's
+ * principal, the URI and the key, is one state byte, the SHA-256 of the client's
  * body, and, once the party exists, the response.  The first request
  * claims the key (an in-flight record with a short lease); a retry
  * meanwhile waits for the answer, up to playfab_token_wait, then gets
@@ -309,8 +309,9 @@ ngx_http_playfab_idem_settle(void *data)
  * NGX_OK with ctx->idem_key set; NGX_DECLINED without the header; 403
  * without a principal; 400 for a malformed key.  The key is the header's
  * string, quoted (a structured field sf-string, as the draft says) or
- * bare, of printable characters; the record is the title's and the
- * principal's: no other caller can reach it, whatever its subject.
+ * bare, of printable characters; the record is the title's, the
+ * principal's and the endpoint's (the URI: another location, another
+ * policy): no other caller can reach it, whatever its subject.
  */
 
 static ngx_int_t
@@ -319,7 +320,7 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     ngx_str_t                      key;
     ngx_uint_t                     i, count;
     ngx_table_elt_t               *h;
-    playfab_digest_part_t          parts[6];
+    playfab_digest_part_t          parts[7];
     ngx_http_playfab_principal_t  *pr;
     ngx_http_playfab_loc_conf_t   *plcf;
 
@@ -386,10 +387,12 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     parts[3].len = pr->realm.len;
     parts[4].data = pr->subject.data;
     parts[4].len = pr->subject.len;
-    parts[5].data = key.data;
-    parts[5].len = key.len;
+    parts[5].data = r->uri.data;
+    parts[5].len = r->uri.len;
+    parts[6].data = key.data;
+    parts[6].len = key.len;
 
-    if (playfab_digest(ctx->idem_key, parts, 6) != 0) {
+    if (playfab_digest(ctx->idem_key, parts, 7) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

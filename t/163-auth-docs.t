@@ -53,10 +53,8 @@ my %covered = (
     'a game API behind proxy_pass with the identity'
         => qr/^\s*proxy_set_header\s+\S+\s+\$playfab_(?:jwt_claim_\w+|auth_subject)\s*;.*
               ^\s*proxy_pass\s+http:\/\/(?!playfab_api)/msx,
-    'a per-identity rate limit on a claim'
-        => qr/^\s*limit_req_zone\s+\$playfab_jwt_claim_sub\s/m,
-    'a per-identity rate limit on the subject'
-        => qr/^\s*limit_req_zone\s+\$playfab_auth_subject\s/m,
+    'a per-caller rate limit on the principal'
+        => qr/^\s*limit_req_zone\s+\$playfab_auth_principal\s/m,
 );
 
 for my $what (sort keys %covered) {

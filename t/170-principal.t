@@ -235,7 +235,7 @@ X-EntityToken: ptok-alice
 
 
 
-=== TEST 7: the same principal and key at locations of two titles are two records
+=== TEST 7: the same principal and key at locations of two titles, or at two endpoints, are two records
 --- user_files eval
 ">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
@@ -250,19 +250,27 @@ X-EntityToken: ptok-alice
         playfab_party_idempotency on;
         playfab_party;
     }
+    location = /a/big-party {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        playfab_party_idempotency on;
+        playfab_party_max MaxUsers 32;
+        playfab_party;
+    }
 --- request eval
 ["POST /a/party\n" . party_body(), "POST /b/party\n" . party_body(),
+ "POST /a/big-party\n" . party_body(), "POST /a/party\n" . party_body(),
  "GET /emu/count/RequestPartyService"]
 --- more_headers
 X-API-Key: k-svc
 Content-Type: application/json
 Idempotency-Key: same
 --- error_code eval
-[200, 200, 200]
+[200, 200, 200, 200, 200]
 --- response_headers eval
-["!Idempotent-Replayed", "!Idempotent-Replayed", ""]
+["!Idempotent-Replayed", "!Idempotent-Replayed", "!Idempotent-Replayed",
+ "Idempotent-Replayed: true", ""]
 --- response_body_like eval
-[qr/PartyId/, qr/PartyId/, qr/\A2\n\z/]
+[qr/PartyId/, qr/PartyId/, qr/PartyId/, qr/PartyId/, qr/\A3\n\z/]
 
 
 
