@@ -274,8 +274,10 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    (void) ngx_http_playfab_store_put(pmcf->shm_zone, ctx->entity_digest,
-                                      &rec, ttl, 0, r->connection->log);
+    (void) ngx_http_playfab_store_put(pmcf->shm_zone,
+                                      NGX_HTTP_PLAYFAB_KIND_IDENTITY,
+                                      ctx->entity_digest, &rec, ttl, 0,
+                                      r->connection->log);
 }
 
 

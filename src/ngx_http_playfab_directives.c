@@ -41,7 +41,7 @@ static char *ngx_http_playfab_party_policy(ngx_conf_t *cf,
 ngx_command_t  ngx_http_playfab_commands[] = {
 
     { ngx_string("playfab_zone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_playfab_zone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
@@ -248,7 +248,7 @@ ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_playfab_main_conf_t *pmcf = conf;
 
     u_char     *p;
-    ssize_t     size;
+    ssize_t     size, identities;
     ngx_str_t  *value, name, s;
 
     if (pmcf->shm_zone) {
@@ -281,8 +281,35 @@ ngx_http_playfab_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* players' identities may take a quarter of it, unless told */
+
+    identities = size / 4;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "identities=", 11) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "playfab: invalid parameter \"%V\", "
+                               "expected \"identities=SIZE\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 11;
+        s.len = value[2].len - 11;
+
+        identities = ngx_parse_size(&s);
+
+        if (identities == NGX_ERROR || identities < (ssize_t) ngx_pagesize
+            || identities > size / 2)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "playfab: \"%V\" must be a size from %uz to "
+                               "half the zone", &value[2], ngx_pagesize);
+            return NGX_CONF_ERROR;
+        }
+    }
+
     pmcf->redact = 1;
-    pmcf->shm_zone = ngx_http_playfab_shm_add(cf, &name, size);
+    pmcf->shm_zone = ngx_http_playfab_shm_add(cf, &name, size, identities);
     if (pmcf->shm_zone == NULL) {
         return NGX_CONF_ERROR;
     }

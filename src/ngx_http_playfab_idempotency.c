@@ -102,11 +102,20 @@ ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         ngx_memcpy(value.data + 1, ctx->body_digest,
                    NGX_HTTP_PLAYFAB_DIGEST_LEN);
 
-        rc = ngx_http_playfab_store_put(pmcf->shm_zone, ctx->idem_key, &value,
+        rc = ngx_http_playfab_store_put(pmcf->shm_zone,
+                                        NGX_HTTP_PLAYFAB_KIND_IDEMPOTENCY,
+                                        ctx->idem_key, &value,
                                         NGX_HTTP_PLAYFAB_IDEM_LEASE, 1,
                                         r->connection->log);
         if (rc == NGX_OK) {
             return ngx_http_playfab_idem_claimed(r, ctx);
+        }
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_playfab_problem(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                            "idempotency_unavailable",
+                                            "no room to keep another "
+                                            "Idempotency-Key now");
         }
 
         if (rc != NGX_BUSY) {
@@ -209,7 +218,9 @@ ngx_http_playfab_idem_done(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
                    NGX_HTTP_PLAYFAB_DIGEST_LEN);
         ngx_memcpy(value.data + NGX_HTTP_PLAYFAB_IDEM_HEAD, response, len);
 
-        if (ngx_http_playfab_store_put(pmcf->shm_zone, ctx->idem_key, &value,
+        if (ngx_http_playfab_store_put(pmcf->shm_zone,
+                                       NGX_HTTP_PLAYFAB_KIND_IDEMPOTENCY,
+                                       ctx->idem_key, &value,
                                        plcf->idempotency, 0,
                                        r->connection->log)
             == NGX_OK)
@@ -290,7 +301,9 @@ ngx_http_playfab_idem_settle(void *data)
         v.data = value;
         v.len = sizeof(value);
 
-        if (ngx_http_playfab_store_put(claim->zone, ctx->idem_key, &v,
+        if (ngx_http_playfab_store_put(claim->zone,
+                                       NGX_HTTP_PLAYFAB_KIND_IDEMPOTENCY,
+                                       ctx->idem_key, &v,
                                        claim->lifetime, 0, ngx_cycle->log)
             == NGX_OK)
         {

@@ -18,6 +18,8 @@ static u_char *ngx_http_playfab_metrics_write(u_char *p,
     ngx_http_playfab_metrics_t *m, ngx_slab_pool_t *shpool);
 static u_char *ngx_http_playfab_metrics_api(u_char *p,
     ngx_http_playfab_metrics_t *m);
+static u_char *ngx_http_playfab_metrics_kinds(u_char *p,
+    ngx_http_playfab_zone_t *zone);
 
 
 static const char  *ngx_http_playfab_metric_codes[NGX_HTTP_PLAYFAB_M_CODES] = {
@@ -28,7 +30,8 @@ static const char  *ngx_http_playfab_metric_codes[NGX_HTTP_PLAYFAB_M_CODES] = {
     "playfab_configuration", "playfab_bad_reply", "playfab_unavailable",
     "token_wait_timeout", "token_unavailable", "playfab_timeout",
     "idempotency_conflict", "idempotency_mismatch",
-    "idempotency_outcome_unknown", "principal_required", "other"
+    "idempotency_outcome_unknown", "idempotency_unavailable",
+    "principal_required", "other"
 };
 
 static ngx_uint_t  ngx_http_playfab_metric_statuses[NGX_HTTP_PLAYFAB_M_STATUSES]
@@ -53,6 +56,9 @@ static const char  *ngx_http_playfab_metric_methods[NGX_HTTP_PLAYFAB_M_METHODS]
 
 static const char  *ngx_http_playfab_metric_reasons[NGX_HTTP_PLAYFAB_M_REASONS]
     = { "missing", "malformed", "invalid", "forbidden" };
+
+static const char  *ngx_http_playfab_metric_kinds[NGX_HTTP_PLAYFAB_KINDS]
+    = { "identity", "idempotency" };
 
 static const char  *ngx_http_playfab_metric_idem[NGX_HTTP_PLAYFAB_M_IDEM]
     = { "stored", "replayed", "waited", "conflict", "mismatch", "unknown" };
@@ -218,6 +224,7 @@ ngx_http_playfab_status_handler(ngx_http_request_t *r)
 
     p = ngx_http_playfab_metrics_write(b->pos, &zone->sh->metrics,
                                        zone->shpool);
+    p = ngx_http_playfab_metrics_kinds(p, zone);
     b->last = p;
     b->last_buf = 1;
     b->last_in_chain = 1;
@@ -319,6 +326,57 @@ ngx_http_playfab_metrics_write(u_char *p, ngx_http_playfab_metrics_t *m,
                        "playfab_zone_bytes{state=\"used\"} %uz\n"
                        "playfab_zone_bytes{state=\"free\"} %uz\n",
                     total - free, free);
+
+    return p;
+}
+
+
+/* each kind of record: how many, the bytes they hold, live evictions */
+
+static u_char *
+ngx_http_playfab_metrics_kinds(u_char *p, ngx_http_playfab_zone_t *zone)
+{
+    ngx_uint_t                i;
+    ngx_http_playfab_kind_t   kinds[NGX_HTTP_PLAYFAB_KINDS];
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    ngx_memcpy(kinds, zone->sh->kinds, sizeof(kinds));
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    p = ngx_sprintf(p, "# HELP playfab_zone_records "
+                       "Records in the shared zone, by kind.\n"
+                       "# TYPE playfab_zone_records gauge\n");
+
+    for (i = 0; i < NGX_HTTP_PLAYFAB_KINDS; i++) {
+        p = ngx_sprintf(p, "playfab_zone_records{kind=\"%s\"} %ui\n",
+                        ngx_http_playfab_metric_kinds[i], kinds[i].records);
+    }
+
+    p = ngx_sprintf(p, "# HELP playfab_zone_record_bytes "
+                       "Bytes the records of a kind hold, and its budget.\n"
+                       "# TYPE playfab_zone_record_bytes gauge\n");
+
+    for (i = 0; i < NGX_HTTP_PLAYFAB_KINDS; i++) {
+        p = ngx_sprintf(p, "playfab_zone_record_bytes{kind=\"%s\","
+                           "state=\"used\"} %uz\n",
+                        ngx_http_playfab_metric_kinds[i], kinds[i].bytes);
+
+        if (kinds[i].budget) {
+            p = ngx_sprintf(p, "playfab_zone_record_bytes{kind=\"%s\","
+                               "state=\"budget\"} %uz\n",
+                            ngx_http_playfab_metric_kinds[i],
+                            kinds[i].budget);
+        }
+    }
+
+    p = ngx_sprintf(p, "# HELP playfab_zone_evictions_total "
+                       "Live records evicted to make room, by kind.\n"
+                       "# TYPE playfab_zone_evictions_total counter\n");
+
+    for (i = 0; i < NGX_HTTP_PLAYFAB_KINDS; i++) {
+        p = ngx_sprintf(p, "playfab_zone_evictions_total{kind=\"%s\"} %ui\n",
+                        ngx_http_playfab_metric_kinds[i], kinds[i].evicted);
+    }
 
     return p;
 }

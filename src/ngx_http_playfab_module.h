@@ -72,6 +72,14 @@
 #define NGX_HTTP_PLAYFAB_METRICS_TEXT_MAX  65536
 
 
+/* the kinds of records in the zone, each with its own LRU and budget */
+typedef enum {
+    NGX_HTTP_PLAYFAB_KIND_IDENTITY = 0,  /* players' validated tokens */
+    NGX_HTTP_PLAYFAB_KIND_IDEMPOTENCY,   /* Idempotency-Key records */
+    NGX_HTTP_PLAYFAB_KINDS
+} ngx_http_playfab_kind_e;
+
+
 /* the three PlayFab operations */
 typedef enum {
     NGX_HTTP_PLAYFAB_OP_TOKEN = 0,       /* GetEntityToken */
@@ -305,8 +313,9 @@ void ngx_http_playfab_store_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 ngx_int_t ngx_http_playfab_store_get(ngx_shm_zone_t *zone, u_char *key,
     ngx_pool_t *pool, ngx_str_t *value);
-ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone, u_char *key,
-    ngx_str_t *value, time_t ttl, ngx_uint_t only_new, ngx_log_t *log);
+ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone,
+    ngx_http_playfab_kind_e kind, u_char *key, ngx_str_t *value, time_t ttl,
+    ngx_uint_t only_new, ngx_log_t *log);
 void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
 
 /* ngx_http_playfab_party.c */
@@ -350,7 +359,7 @@ void ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
 
 /* ngx_http_playfab_shm.c */
 ngx_shm_zone_t *ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name,
-    size_t size);
+    size_t size, size_t identity_budget);
 ngx_http_playfab_token_e ngx_http_playfab_token_acquire(
     ngx_shm_zone_t *zone, ngx_str_t *title, ngx_msec_t lease,
     ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen, ngx_uint_t *failed);

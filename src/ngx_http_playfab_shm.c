@@ -38,7 +38,8 @@ static uint64_t ngx_http_playfab_now_ms(void);
 
 
 ngx_shm_zone_t *
-ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
+ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size,
+    size_t identity_budget)
 {
     ngx_shm_zone_t           *shm_zone;
     ngx_http_playfab_zone_t  *zone;
@@ -60,6 +61,8 @@ ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
         return NULL;
     }
 
+    zone->identity_budget = identity_budget;
+
     shm_zone->init = ngx_http_playfab_shm_init;
     shm_zone->data = zone;
 
@@ -73,6 +76,7 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
     ngx_http_playfab_zone_t  *ozone = data;
 
     size_t                    len;
+    ngx_uint_t                i;
     ngx_http_playfab_zone_t  *zone;
 
     zone = shm_zone->data;
@@ -89,6 +93,9 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
         zone->sh = ozone->sh;
         zone->shpool = ozone->shpool;
 
+        /* the new configuration's budget: identities over it go as met */
+        zone->sh->kinds[NGX_HTTP_PLAYFAB_KIND_IDENTITY].budget =
+                                                       zone->identity_budget;
         return NGX_OK;
     }
 
@@ -111,7 +118,12 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
                     ngx_str_rbtree_insert_value);
     ngx_rbtree_init(&zone->sh->records, &zone->sh->records_sentinel,
                     ngx_http_playfab_store_insert);
-    ngx_queue_init(&zone->sh->records_lru);
+    for (i = 0; i < NGX_HTTP_PLAYFAB_KINDS; i++) {
+        ngx_queue_init(&zone->sh->kinds[i].lru);
+    }
+
+    zone->sh->kinds[NGX_HTTP_PLAYFAB_KIND_IDENTITY].budget =
+                                                       zone->identity_budget;
 
     len = sizeof(" in playfab zone \"\"") + shm_zone->shm.name.len;
 

@@ -13,11 +13,11 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  6
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  7
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
-#define NGX_HTTP_PLAYFAB_M_CODES      25
+#define NGX_HTTP_PLAYFAB_M_CODES      26
 #define NGX_HTTP_PLAYFAB_M_STATUSES   16
 #define NGX_HTTP_PLAYFAB_M_ERRORS     30
 #define NGX_HTTP_PLAYFAB_M_BUCKETS    11
@@ -38,6 +38,17 @@ typedef struct {
 } ngx_http_playfab_metrics_t;
 
 
+/* the records of one kind: their own LRU, use and budget */
+typedef struct {
+    ngx_queue_t                   lru;              /* most recent first */
+    ngx_uint_t                    records;
+    size_t                        bytes;            /* slab bytes held */
+    size_t                        budget;           /* 0: none but the
+                                                       zone's size */
+    ngx_uint_t                    evicted;          /* ever, while live */
+} ngx_http_playfab_kind_t;
+
+
 typedef struct {
     ngx_uint_t                    version;
     ngx_http_playfab_metrics_t    metrics;
@@ -45,16 +56,16 @@ typedef struct {
     ngx_rbtree_t                  titles;           /* title tokens */
     ngx_rbtree_node_t             titles_sentinel;
 
-    ngx_rbtree_t                  records;          /* identities,
-                                                       idempotency keys */
+    ngx_rbtree_t                  records;          /* all kinds */
     ngx_rbtree_node_t             records_sentinel;
-    ngx_queue_t                   records_lru;      /* most recent first */
+    ngx_http_playfab_kind_t       kinds[NGX_HTTP_PLAYFAB_KINDS];
 } ngx_http_playfab_shctx_t;
 
 
 typedef struct {
     ngx_http_playfab_shctx_t     *sh;
     ngx_slab_pool_t              *shpool;
+    size_t                        identity_budget;  /* configured */
 } ngx_http_playfab_zone_t;
 
 #endif /* NGX_HTTP_PLAYFAB_SHM_H */
