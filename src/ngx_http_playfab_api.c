@@ -9,7 +9,8 @@
  * (docs/errors.md).
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_api.h"
+#include "playfab_errors.h"
 
 
 static ngx_int_t ngx_http_playfab_api_headers(ngx_http_request_t *r,
@@ -92,7 +93,7 @@ ngx_http_playfab_op_name(ngx_http_playfab_op_e op)
 
 ngx_int_t
 ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
-    ngx_http_playfab_op_e op, ngx_str_t *body, ngx_uint_t background)
+    ngx_http_playfab_op_e op, ngx_str_t *body, ngx_http_playfab_call_pt done)
 {
     ngx_uint_t                    flags;
     ngx_str_t                     uri;
@@ -127,13 +128,14 @@ ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
     ngx_memzero(call, sizeof(ngx_http_playfab_call_t));
     call->request = r;
     call->op = op;
-    call->background = background;
+    call->background = (done != NULL);
+    call->handler = done;
     call->date = -1;
     call->retry_after = -1;
     call->start = ngx_current_msec;
 
     flags = NGX_HTTP_SUBREQUEST_IN_MEMORY
-            | (background ? NGX_HTTP_SUBREQUEST_BACKGROUND
+            | (done ? NGX_HTTP_SUBREQUEST_BACKGROUND
                           : NGX_HTTP_SUBREQUEST_WAITED);
 
     if (ngx_http_subrequest(r, &uri, NULL, &sr, ps, flags) != NGX_OK) {
@@ -181,7 +183,7 @@ ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: %s call started%s",
                    ngx_http_playfab_op_names[op],
-                   background ? " in the background" : "");
+                   done ? " in the background" : "");
 
     return NGX_AGAIN;
 }
@@ -311,7 +313,7 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 
     if (call->background) {
         call->active = 0;
-        ngx_http_playfab_token_refreshed(call->request, call);
+        call->handler(call->request, call);
 
     } else {
         ctx = ngx_http_get_module_ctx(call->request,
@@ -455,54 +457,6 @@ ngx_http_playfab_api_reply(ngx_http_playfab_call_t *call,
 
 
 /*
- * PlayFab refused the title token itself (HTTP 401; for RequestPartyService
- * also errorCode 1335/1336/1337, which for ValidateEntityToken speak of the
- * player's token): the token is dropped, if the cache still holds that
- * same one, and the caller tries once more with a new one.  Returns 1
- * when it should.
- */
-
-ngx_uint_t
-ngx_http_playfab_api_retry(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
-    playfab_envelope_t *env, playfab_reply_e reply)
-{
-    ngx_uint_t                     refused;
-    ngx_http_playfab_call_t       *call;
-    ngx_http_playfab_loc_conf_t   *plcf;
-    ngx_http_playfab_main_conf_t  *pmcf;
-
-    call = &ctx->call;
-
-    refused = call->status == NGX_HTTP_UNAUTHORIZED
-              || (call->op == NGX_HTTP_PLAYFAB_OP_PARTY
-                  && reply == PLAYFAB_REPLY_ERROR
-                  && env->fault.error_code >= 1335
-                  && env->fault.error_code <= 1337);
-
-    if (!refused || ctx->retried || call->op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
-        return 0;
-    }
-
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "playfab: %s refused the title token (%i), retrying once "
-                  "with a new one", ngx_http_playfab_op_names[call->op],
-                  env->fault.error_code);
-
-    ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
-                                  env->fault.error_code);
-
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
-
-    (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone, &plcf->title_id,
-                                             ctx->token_gen);
-    ctx->retried = 1;
-
-    return 1;
-}
-
-
-/*
  * A failed call: the status for the client, the problem that explains
  * it, and a log line at the level of who must act.
  */
@@ -588,9 +542,10 @@ static ngx_int_t
 ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
     playfab_fault_t *fault, ngx_http_playfab_problem_t *problem)
 {
-    const char  *op;
-    ngx_uint_t   status;
-    ngx_int_t    retry_after;
+    const char                  *op;
+    ngx_uint_t                   status;
+    ngx_int_t                    retry_after;
+    const playfab_error_info_t  *info;
 
     op = ngx_http_playfab_op_names[call->op];
 
@@ -598,55 +553,35 @@ ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
     ngx_http_playfab_copy(r, fault->error, &problem->playfab_error);
     problem->playfab_error_code = fault->error_code;
 
-    switch (fault->error_code) {
+    info = playfab_error_find((int) fault->error_code);
 
-    case 1130: /* APIRequestLimitExceeded */
-    case 1199:
-    case 1342:
-    case 1441: /* PartyTooManyRequests */
-    case 1504: /* PartyRequestsThrottledFromRateLimiter */
+    switch (info ? info->class : PLAYFAB_ERROR_BY_STATUS) {
+
+    case PLAYFAB_ERROR_REJECTED:
+        status = info->status;
+        break;
+
+    case PLAYFAB_ERROR_THROTTLED:
         status = NGX_HTTP_TOO_MANY_REQUESTS;
         break;
 
-    case 1334: /* EntityTokenMissing */
-    case 1335: /* EntityTokenInvalid: after the one retry */
-    case 1336: /* EntityTokenExpired */
-    case 1337: /* EntityTokenRevoked */
-    case 1089: /* NotAuthorized */
-    case 1191: /* NotAuthorizedByTitle */
-    case 1004: /* InvalidTitleId */
-    case 1347: /* TitleDeleted */
-    case 1435: /* PartyUnauthorized */
-    case 1436: /* PartyForbidden */
-    case 6000: /* TitleNotEnabledForParty */
-    case 6001: /* PartyVersionNotFound */
+    case PLAYFAB_ERROR_CONFIGURATION:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "playfab: %s refused the title's credentials or "
                       "configuration: %s (%i) \"%s\"",
                       op, fault->error, fault->error_code, fault->message);
         ngx_http_playfab_problem_fill(r, problem, NGX_HTTP_BAD_GATEWAY,
-                                      "playfab_configuration",
+                                      playfab_error_problem(
+                                          PLAYFAB_ERROR_CONFIGURATION),
                                       "PlayFab refused this service's "
                                       "title configuration");
         return NGX_HTTP_BAD_GATEWAY;
 
-    case 1123: /* ServiceUnavailable */
-    case 1127: /* DownstreamServiceUnavailable */
-    case 1439: /* PartyInternalServerError */
-    case 1440: /* PartyUnavailable */
-    case 500:  /* UnkownError */
+    case PLAYFAB_ERROR_UNAVAILABLE:
         status = NGX_HTTP_SERVICE_UNAVAILABLE;
         break;
 
-    case 1437: /* PartyNotFound */
-        status = NGX_HTTP_NOT_FOUND;
-        break;
-
-    case 1438: /* PartyConflict */
-        status = NGX_HTTP_CONFLICT;
-        break;
-
-    default:
+    default: /* PLAYFAB_ERROR_BY_STATUS */
         if (call->status == NGX_HTTP_TOO_MANY_REQUESTS) {
             status = NGX_HTTP_TOO_MANY_REQUESTS;
 
@@ -691,7 +626,8 @@ ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
                       "retry after %i s", op, fault->error,
                       fault->error_code, retry_after);
         ngx_http_playfab_problem_fill(r, problem, status,
-                                      "playfab_throttled",
+                                      playfab_error_problem(
+                                          PLAYFAB_ERROR_THROTTLED),
                                       "PlayFab is throttling this title");
         return status;
     }
@@ -701,7 +637,8 @@ ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
                       "playfab: %s failed: %s (%i) \"%s\"", op,
                       fault->error, fault->error_code, fault->message);
         ngx_http_playfab_problem_fill(r, problem, status,
-                                      "playfab_unavailable",
+                                      playfab_error_problem(
+                                          PLAYFAB_ERROR_UNAVAILABLE),
                                       "PlayFab is unavailable");
         return status;
     }
@@ -709,7 +646,9 @@ ngx_http_playfab_fault(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "playfab: %s rejected the request: %s (%i) \"%s\"", op,
                   fault->error, fault->error_code, fault->message);
-    ngx_http_playfab_problem_fill(r, problem, status, "playfab_rejected",
+    ngx_http_playfab_problem_fill(r, problem, status,
+                                  playfab_error_problem(
+                                      PLAYFAB_ERROR_REJECTED),
                                   NULL);
 
     /* PlayFab's own message about the party request is the detail */

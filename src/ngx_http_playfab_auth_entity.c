@@ -17,7 +17,7 @@
  * ngx_http_playfab_token_suspect()).
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_features.h"
 #include "playfab_digest.h"
 #include "playfab_json.h"
 
@@ -101,7 +101,7 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
     playfab_digest_part_t         parts[3];
     ngx_http_playfab_loc_conf_t  *plcf;
 
-    h = ngx_http_playfab_auth_header(r, NGX_HTTP_PLAYFAB_ENTITY_HEADER,
+    h = ngx_http_playfab_header_in(r, NGX_HTTP_PLAYFAB_ENTITY_HEADER,
                                      sizeof(NGX_HTTP_PLAYFAB_ENTITY_HEADER)
                                      - 1, &count);
     if (h == NULL) {
@@ -304,7 +304,7 @@ ngx_http_playfab_entity_validate(ngx_http_request_t *r,
     *p = '}';
 
     if (ngx_http_playfab_api_call(r, &ctx->call,
-                                  NGX_HTTP_PLAYFAB_OP_VALIDATE, &body, 0)
+                                  NGX_HTTP_PLAYFAB_OP_VALIDATE, &body, NULL)
         != NGX_AGAIN)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

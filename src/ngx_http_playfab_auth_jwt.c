@@ -13,7 +13,7 @@
  * claims are checked again at every use.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_features.h"
 #include "playfab_jwt.h"
 
 #include <openssl/crypto.h>
@@ -313,7 +313,7 @@ ngx_http_playfab_jwt_token(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    h = ngx_http_playfab_auth_header(r, "authorization",
+    h = ngx_http_playfab_header_in(r, "authorization",
                                      sizeof("authorization") - 1, &count);
     if (h == NULL || count != 1) {
         return NGX_DECLINED;
@@ -449,7 +449,9 @@ ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ngx_http_playfab_auth_sync(r->main, plcf, ctx) != NGX_OK) {
+    /* verified once per request: the ACCESS phase reuses the outcome */
+
+    if (ngx_http_playfab_auth_jwt(r->main, ctx) != NGX_OK) {
         return NGX_OK;
     }
 

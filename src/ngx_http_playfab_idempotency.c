@@ -20,7 +20,7 @@
  * never a second RequestPartyService.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_features.h"
 #include "playfab_digest.h"
 
 
@@ -46,7 +46,7 @@ static ngx_int_t ngx_http_playfab_idem_claimed(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static void ngx_http_playfab_idem_settle(void *data);
 static ngx_int_t ngx_http_playfab_idem_replay(ngx_http_request_t *r,
-    ngx_str_t *rec);
+    ngx_str_t *rec, ngx_str_t *replay);
 
 
 /* the SHA-256 of the client's body, kept while the body is at hand */
@@ -67,13 +67,14 @@ ngx_http_playfab_idem_body(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
 
 /*
  * NGX_DECLINED: go on with the request (no key, or the key claimed);
- * NGX_AGAIN: the first request with this key is still running; the
- * output's result once the stored response is sent (ctx->responded); or
- * an HTTP status with the problem set.
+ * NGX_AGAIN: the first request with this key is still running; NGX_OK
+ * with the first request's response in replay, for the caller to send;
+ * or an HTTP status with the problem set.
  */
 
 ngx_int_t
-ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
+    ngx_str_t *replay)
 {
     ngx_int_t                      rc;
     ngx_str_t                      rec, value;
@@ -165,7 +166,7 @@ ngx_http_playfab_idem_check(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                        ctx->idem_waiting
                                        ? NGX_HTTP_PLAYFAB_I_WAITED
                                        : NGX_HTTP_PLAYFAB_I_REPLAYED);
-        return ngx_http_playfab_idem_replay(r, &rec);
+        return ngx_http_playfab_idem_replay(r, &rec, replay);
     }
 
     /* the first request with this key is still running */
@@ -337,7 +338,7 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     ngx_http_playfab_principal_t  *pr;
     ngx_http_playfab_loc_conf_t   *plcf;
 
-    h = ngx_http_playfab_auth_header(r, "idempotency-key",
+    h = ngx_http_playfab_header_in(r, "idempotency-key",
                                      sizeof("idempotency-key") - 1, &count);
     if (h == NULL) {
         return NGX_DECLINED;
@@ -414,12 +415,13 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 
 
 static ngx_int_t
-ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec)
+ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec,
+    ngx_str_t *replay)
 {
-    ngx_str_t  body, v;
+    ngx_str_t  v;
 
-    body.data = rec->data + NGX_HTTP_PLAYFAB_IDEM_HEAD;
-    body.len = rec->len - NGX_HTTP_PLAYFAB_IDEM_HEAD;
+    replay->data = rec->data + NGX_HTTP_PLAYFAB_IDEM_HEAD;
+    replay->len = rec->len - NGX_HTTP_PLAYFAB_IDEM_HEAD;
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: Idempotency-Key replayed");
@@ -431,5 +433,5 @@ ngx_http_playfab_idem_replay(ngx_http_request_t *r, ngx_str_t *rec)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_playfab_party_respond(r, &body);
+    return NGX_OK;
 }

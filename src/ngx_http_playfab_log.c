@@ -12,7 +12,7 @@
  * buffer.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_util.h"
 
 
 typedef struct {

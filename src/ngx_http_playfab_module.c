@@ -7,7 +7,7 @@
  * directives themselves: ngx_http_playfab_directives.c).
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_wiring.h"
 
 
 static ngx_int_t ngx_http_playfab_preconfiguration(ngx_conf_t *cf);
@@ -53,29 +53,6 @@ ngx_module_t  ngx_http_playfab_party_module = {
 };
 
 
-ngx_http_playfab_ctx_t *
-ngx_http_playfab_get_ctx(ngx_http_request_t *r)
-{
-    ngx_http_playfab_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
-
-    if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_playfab_ctx_t));
-        if (ctx == NULL) {
-            return NULL;
-        }
-
-        ctx->call.date = -1;
-        ctx->refresh.date = -1;
-
-        ngx_http_set_ctx(r, ctx, ngx_http_playfab_party_module);
-    }
-
-    return ctx;
-}
-
-
 static ngx_int_t
 ngx_http_playfab_preconfiguration(ngx_conf_t *cf)
 {
@@ -117,7 +94,7 @@ ngx_http_playfab_postconfiguration(ngx_conf_t *cf)
     *h = ngx_http_playfab_metrics_log;
 
     if (ngx_http_playfab_problem_init(cf) != NGX_OK
-        || ngx_http_playfab_variables_init(cf) != NGX_OK)
+        || ngx_http_playfab_request_init(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }

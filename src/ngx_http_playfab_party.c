@@ -6,7 +6,7 @@
  * refused the token) and return the network descriptor.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_handlers.h"
 
 
 typedef enum {
@@ -30,6 +30,8 @@ static ngx_int_t ngx_http_playfab_party_done(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
 static ngx_int_t ngx_http_playfab_party_send(ngx_http_request_t *r,
     playfab_party_reply_t *reply);
+static ngx_int_t ngx_http_playfab_party_respond(ngx_http_request_t *r,
+    ngx_str_t *body);
 static ngx_uint_t ngx_http_playfab_party_json(ngx_http_request_t *r);
 
 
@@ -385,6 +387,7 @@ ngx_http_playfab_party_step(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
     ngx_int_t                     rc;
+    ngx_str_t                     replay;
     ngx_http_playfab_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
@@ -392,8 +395,13 @@ ngx_http_playfab_party_step(ngx_http_request_t *r,
     for ( ;; ) {
 
         if (ctx->state == NGX_HTTP_PLAYFAB_STATE_IDEMPOTENCY) {
-            rc = plcf->idempotency ? ngx_http_playfab_idem_check(r, ctx)
-                                   : NGX_DECLINED;
+            rc = plcf->idempotency
+                 ? ngx_http_playfab_idem_check(r, ctx, &replay)
+                 : NGX_DECLINED;
+
+            if (rc == NGX_OK) {
+                return ngx_http_playfab_party_respond(r, &replay);
+            }
 
             if (rc != NGX_DECLINED) {
                 return rc;
@@ -421,7 +429,7 @@ ngx_http_playfab_party_step(ngx_http_request_t *r,
 
             rc = ngx_http_playfab_api_call(r, &ctx->call,
                                            NGX_HTTP_PLAYFAB_OP_PARTY,
-                                           &ctx->party_body, 0);
+                                           &ctx->party_body, NULL);
 
             return (rc == NGX_AGAIN) ? NGX_AGAIN
                                      : NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -487,7 +495,7 @@ ngx_http_playfab_party_done(ngx_http_request_t *r,
         ctx->party_sent = 0;
     }
 
-    if (ngx_http_playfab_api_retry(r, ctx, &env, reply)) {
+    if (ngx_http_playfab_token_refused(r, ctx, &env, reply)) {
         playfab_envelope_free(&env);
         return NGX_DECLINED;
     }
@@ -526,7 +534,7 @@ ngx_http_playfab_party_send(ngx_http_request_t *r,
 
 /* 200 application/json, never cached, with the request id */
 
-ngx_int_t
+static ngx_int_t
 ngx_http_playfab_party_respond(ngx_http_request_t *r, ngx_str_t *body)
 {
     ngx_int_t                rc;

@@ -8,7 +8,7 @@
  * locations (413, 405, 500...) get the same treatment.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_handlers.h"
 #include "playfab_json.h"
 
 
@@ -42,32 +42,6 @@ ngx_http_playfab_problem_init(ngx_conf_t *cf)
     ngx_http_top_body_filter = ngx_http_playfab_body_filter;
 
     return NGX_OK;
-}
-
-
-/* records the problem and returns the status for the caller to return */
-
-ngx_int_t
-ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *detail)
-{
-    ngx_http_playfab_ctx_t  *ctx;
-
-    ctx = ngx_http_playfab_get_ctx(r);
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_memzero(&ctx->problem, sizeof(ngx_http_playfab_problem_t));
-
-    ctx->problem.status = status;
-    ctx->problem.code = code;
-    ctx->problem.detail.data = (u_char *) detail;
-    ctx->problem.detail.len = ngx_strlen(detail);
-    ctx->problem.retry_after = -1;
-    ctx->problem_set = 1;
-
-    return status;
 }
 
 
@@ -294,29 +268,6 @@ ngx_http_playfab_json_member_len(const char *name, ngx_str_t *value)
 {
     return sizeof(",\"\":\"\"") + ngx_strlen(name)
            + playfab_json_escape(NULL, (char *) value->data, value->len);
-}
-
-
-ngx_int_t
-ngx_http_playfab_add_header(ngx_http_request_t *r, const char *key,
-    ngx_str_t *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value = *value;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-
-    return NGX_OK;
 }
 
 

@@ -10,8 +10,7 @@
  * instead of each asking PlayFab again.
  */
 
-#include "ngx_http_playfab_module.h"
-#include "ngx_http_playfab_shm.h"
+#include "ngx_http_playfab_storage.h"
 
 
 /* the rbtree key is the CRC32 of the title id, str the title id */

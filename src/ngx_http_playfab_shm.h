@@ -9,7 +9,7 @@
 #ifndef NGX_HTTP_PLAYFAB_SHM_H
 #define NGX_HTTP_PLAYFAB_SHM_H
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab.h"
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */

@@ -18,8 +18,7 @@
  * kind's LRU, whenever a record of that kind is stored.
  */
 
-#include "ngx_http_playfab_module.h"
-#include "ngx_http_playfab_shm.h"
+#include "ngx_http_playfab_storage.h"
 
 
 #define NGX_HTTP_PLAYFAB_EXPIRE  8     /* expired records dropped per put */

@@ -7,20 +7,19 @@
  * background ahead of its expiry while the old one keeps serving.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_features.h"
 
 
 /* how often a waiting request looks at the cache again */
-#define NGX_HTTP_PLAYFAB_WAIT_POLL  10
 
 
+static void ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call);
 static ngx_int_t ngx_http_playfab_token_save(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call, ngx_http_playfab_problem_t *problem,
     ngx_str_t *token, uint64_t *gen);
 static ngx_int_t ngx_http_playfab_token_wait(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx);
-static void ngx_http_playfab_token_wait_handler(ngx_event_t *ev);
-static void ngx_http_playfab_token_wait_cleanup(void *data);
 static void ngx_http_playfab_token_cache(ngx_http_playfab_ctx_t *ctx,
     const char *state);
 
@@ -70,7 +69,8 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         if (ctx->refresh.active
             || ngx_http_playfab_api_call(r, &ctx->refresh,
                                          NGX_HTTP_PLAYFAB_OP_TOKEN,
-                                         &ngx_http_playfab_token_body, 1)
+                                         &ngx_http_playfab_token_body,
+                                         ngx_http_playfab_token_refreshed)
                != NGX_AGAIN)
         {
             ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
@@ -87,7 +87,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 
         if (ngx_http_playfab_api_call(r, &ctx->call,
                                       NGX_HTTP_PLAYFAB_OP_TOKEN,
-                                      &ngx_http_playfab_token_body, 0)
+                                      &ngx_http_playfab_token_body, NULL)
             != NGX_AGAIN)
         {
             ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
@@ -136,7 +136,7 @@ ngx_http_playfab_token_fetched(ngx_http_request_t *r,
 
 /* the background refresh has finished: nobody waits for it */
 
-void
+static void
 ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call)
 {
@@ -276,52 +276,6 @@ ngx_http_playfab_token_wait(ngx_http_request_t *r,
 }
 
 
-/*
- * Looks again in a moment: r->write_event_handler runs when the timer
- * fires.  Other workers' progress is only visible in the shared zone,
- * so a waiting request polls it.
- */
-
-ngx_int_t
-ngx_http_playfab_poll(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
-{
-    ngx_pool_cleanup_t  *cln;
-
-    if (ctx->wait_event.handler == NULL) {
-        cln = ngx_pool_cleanup_add(r->pool, 0);
-        if (cln == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        cln->handler = ngx_http_playfab_token_wait_cleanup;
-        cln->data = ctx;
-
-        ctx->wait_event.handler = ngx_http_playfab_token_wait_handler;
-        ctx->wait_event.data = r;
-        ctx->wait_event.log = r->connection->log;
-    }
-
-    ngx_add_timer(&ctx->wait_event, NGX_HTTP_PLAYFAB_WAIT_POLL);
-
-    return NGX_AGAIN;
-}
-
-
-static void
-ngx_http_playfab_token_wait_handler(ngx_event_t *ev)
-{
-    ngx_connection_t    *c;
-    ngx_http_request_t  *r;
-
-    r = ev->data;
-    c = r->connection;
-
-    r->write_event_handler(r);
-
-    ngx_http_run_posted_requests(c);
-}
-
-
 /* $playfab_token_cache: the first state a request met tells the most */
 
 static void
@@ -333,12 +287,50 @@ ngx_http_playfab_token_cache(ngx_http_playfab_ctx_t *ctx, const char *state)
 }
 
 
-static void
-ngx_http_playfab_token_wait_cleanup(void *data)
-{
-    ngx_http_playfab_ctx_t  *ctx = data;
+/*
+ * RequestPartyService refused the title token itself (HTTP 401, or
+ * errorCode 1335/1336/1337): the token is dropped, if the cache still
+ * holds that same one, and the caller tries once more with a new one.
+ * Returns 1 when it should.  (ValidateEntityToken's refusals may be of
+ * the player's token: see ngx_http_playfab_token_suspect().)
+ */
 
-    if (ctx->wait_event.timer_set) {
-        ngx_del_timer(&ctx->wait_event);
+ngx_uint_t
+ngx_http_playfab_token_refused(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, playfab_envelope_t *env,
+    playfab_reply_e reply)
+{
+    ngx_uint_t                     refused;
+    ngx_http_playfab_call_t       *call;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    call = &ctx->call;
+
+    refused = call->status == NGX_HTTP_UNAUTHORIZED
+              || (call->op == NGX_HTTP_PLAYFAB_OP_PARTY
+                  && reply == PLAYFAB_REPLY_ERROR
+                  && env->fault.error_code >= 1335
+                  && env->fault.error_code <= 1337);
+
+    if (!refused || ctx->retried || call->op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
+        return 0;
     }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "playfab: %s refused the title token (%i), retrying once "
+                  "with a new one", ngx_http_playfab_op_name(call->op),
+                  env->fault.error_code);
+
+    ngx_http_playfab_metrics_call(r, call, NGX_HTTP_PLAYFAB_M_ERROR,
+                                  env->fault.error_code);
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone, &plcf->title_id,
+                                             ctx->token_gen);
+    ctx->retried = 1;
+
+    return 1;
 }

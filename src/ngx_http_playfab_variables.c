@@ -6,10 +6,9 @@
  * None of them ever holds the secret key or a token.
  */
 
-#include "ngx_http_playfab_module.h"
+#include "ngx_http_playfab_handlers.h"
 
 
-#define NGX_HTTP_PLAYFAB_REQUEST_ID_MAX  128
 
 
 static ngx_http_playfab_ctx_t *ngx_http_playfab_caller(ngx_http_request_t *r);
@@ -27,7 +26,6 @@ static ngx_int_t ngx_http_playfab_request_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static void ngx_http_playfab_variable_set(ngx_http_variable_value_t *v,
     u_char *data, size_t len);
-static ngx_uint_t ngx_http_playfab_request_id_valid(ngx_str_t *id);
 
 
 static ngx_http_variable_t  ngx_http_playfab_vars[] = {
@@ -81,8 +79,6 @@ static ngx_http_variable_t  ngx_http_playfab_vars[] = {
 };
 
 
-static ngx_int_t  ngx_http_playfab_request_id_index = NGX_ERROR;
-static ngx_str_t  ngx_http_playfab_request_id_name = ngx_string("request_id");
 
 
 ngx_int_t
@@ -101,96 +97,6 @@ ngx_http_playfab_add_variables(ngx_conf_t *cf)
     }
 
     return NGX_OK;
-}
-
-
-/* postconfiguration: nginx's $request_id is known by then */
-
-ngx_int_t
-ngx_http_playfab_variables_init(ngx_conf_t *cf)
-{
-    ngx_http_playfab_request_id_index =
-        ngx_http_get_variable_index(cf, &ngx_http_playfab_request_id_name);
-
-    return (ngx_http_playfab_request_id_index == NGX_ERROR) ? NGX_ERROR
-                                                           : NGX_OK;
-}
-
-
-/*
- * The request's id, computed once: the configured request header when
- * it holds a sane id ([A-Za-z0-9._:-], at most 128), else $request_id.
- */
-
-ngx_str_t *
-ngx_http_playfab_request_id(ngx_http_request_t *r)
-{
-    ngx_uint_t                    count;
-    ngx_table_elt_t              *h;
-    ngx_http_playfab_ctx_t       *ctx;
-    ngx_http_variable_value_t    *vv;
-    ngx_http_playfab_loc_conf_t  *plcf;
-
-    ctx = ngx_http_playfab_get_ctx(r->main);
-    if (ctx == NULL) {
-        return NULL;
-    }
-
-    if (ctx->request_id.len) {
-        return &ctx->request_id;
-    }
-
-    plcf = ngx_http_get_module_loc_conf(r->main,
-                                        ngx_http_playfab_party_module);
-
-    if (plcf->request_id_header.len) {
-        h = ngx_http_playfab_auth_header(r->main,
-                                         (char *) plcf->request_id_header.data,
-                                         plcf->request_id_header.len, &count);
-
-        if (h && count == 1 && ngx_http_playfab_request_id_valid(&h->value))
-        {
-            ctx->request_id = h->value;
-            return &ctx->request_id;
-        }
-    }
-
-    vv = ngx_http_get_indexed_variable(r->main,
-                                       ngx_http_playfab_request_id_index);
-
-    if (vv == NULL || vv->not_found) {
-        return NULL;
-    }
-
-    ctx->request_id.data = vv->data;
-    ctx->request_id.len = vv->len;
-
-    return &ctx->request_id;
-}
-
-
-static ngx_uint_t
-ngx_http_playfab_request_id_valid(ngx_str_t *id)
-{
-    u_char      c;
-    ngx_uint_t  i;
-
-    if (id->len == 0 || id->len > NGX_HTTP_PLAYFAB_REQUEST_ID_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < id->len; i++) {
-        c = id->data[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':'
-              || c == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
 }
 
 

@@ -20,7 +20,8 @@
 #include <openssl/x509.h>
 #include <cjson/cJSON.h>
 
-#include "playfab_jwt.h"
+#include "playfab_jose.h"
+#include "playfab_jwk.h"
 
 
 #define PLAYFAB_JWK_MEMBER_MAX  2048    /* decoded n, x, y or k */
@@ -316,13 +317,13 @@ playfab_jwks_add_json(playfab_jwks_t *keys, const char *json, size_t len,
     cJSON        *root;
     const cJSON  *set, *jwk;
 
-    root = playfab_jwt_json_parse(json, len);
+    root = playfab_jose_json_parse(json, len);
 
     if (root == NULL) {
         return playfab_jwk_fail(err, errlen, "not a JSON object (nested at "
                                 "most %d deep, at most %d members, no "
                                 "duplicate names)", PLAYFAB_JSON_MAX_DEPTH,
-                                PLAYFAB_JWT_MEMBERS_MAX);
+                                PLAYFAB_JOSE_MEMBERS_MAX);
     }
 
     set = cJSON_GetObjectItemCaseSensitive(root, "keys");
@@ -878,7 +879,7 @@ playfab_jwk_bytes(const cJSON *jwk, const char *name, unsigned char *buf,
                                 "string", name);
     }
 
-    n = playfab_jwt_base64url_decode(s, strlen(s), buf, size);
+    n = playfab_jose_base64url_decode(s, strlen(s), buf, size);
 
     if (n <= 0) {
         return playfab_jwk_fail(err, errlen, "\"%s\" is not base64url of "

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "playfab_json.h"
+#include "playfab_jose.h"
 #include "playfab_jwt.h"
 
 
@@ -68,14 +68,7 @@ static void playfab_jwt_text(playfab_jwt_out_t *out, const cJSON *item);
 static void playfab_jwt_put(playfab_jwt_out_t *out, const char *s,
     size_t len);
 static size_t playfab_jwt_number(double d, char *buf, size_t size);
-static int playfab_jwt_b64(unsigned char c);
-static int playfab_jwt_json_nul(const char *s, size_t len);
-static int playfab_jwt_json_blank(const char *s, size_t len);
-static int playfab_jwt_json_unique(const cJSON *item);
 
-
-static const char  playfab_jwt_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static const char  *playfab_jwt_segments[] = {
     "header", "payload", "signature"
@@ -130,7 +123,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
         return NULL;
     }
 
-    header = playfab_jwt_json_parse((char *) raw, (size_t) dec[0]);
+    header = playfab_jose_json_parse((char *) raw, (size_t) dec[0]);
 
     if (header == NULL) {
         playfab_error_set(err, "malformed", "header", "the header is not a "
@@ -153,7 +146,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
         return NULL;
     }
 
-    claims = playfab_jwt_json_parse((char *) &raw[dec[0]], (size_t) dec[1]);
+    claims = playfab_jose_json_parse((char *) &raw[dec[0]], (size_t) dec[1]);
 
     if (claims == NULL) {
         playfab_error_set(err, "malformed", "payload", "the claims are not a "
@@ -235,82 +228,6 @@ playfab_jwt_claim(const playfab_jwt_t *jwt, const char *name,
 }
 
 
-long
-playfab_jwt_base64url_decode(const char *in, size_t len, unsigned char *out,
-    size_t size)
-{
-    int           v;
-    size_t        i, n, bits;
-    unsigned int  acc;
-
-    if (len % 4 == 1 || len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0) > size) {
-        return -1;
-    }
-
-    acc = 0;
-    bits = 0;
-    n = 0;
-
-    for (i = 0; i < len; i++) {
-        v = playfab_jwt_b64((unsigned char) in[i]);
-
-        if (v < 0) {
-            return -1;
-        }
-
-        acc = (acc << 6) | (unsigned int) v;
-        bits += 6;
-
-        if (bits >= 8) {
-            bits -= 8;
-            out[n++] = (unsigned char) (acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-
-    /* the bits of the last character that carry no byte must be zero */
-
-    if (acc != 0) {
-        return -1;
-    }
-
-    return (long) n;
-}
-
-
-cJSON *
-playfab_jwt_json_parse(const char *s, size_t len)
-{
-    cJSON       *root;
-    const char  *end;
-
-    if (s == NULL
-        || len == 0
-        || playfab_json_depth(s, len) > PLAYFAB_JSON_MAX_DEPTH
-        || playfab_jwt_json_nul(s, len))
-    {
-        return NULL;
-    }
-
-    end = NULL;
-    root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
-
-    if (root == NULL) {
-        return NULL;
-    }
-
-    if (!cJSON_IsObject(root)
-        || !playfab_jwt_json_blank(end, (size_t) (s + len - end))
-        || !playfab_jwt_json_unique(root))
-    {
-        cJSON_Delete(root);
-        return NULL;
-    }
-
-    return root;
-}
-
-
 /* exactly three segments, possibly empty */
 
 static int
@@ -352,7 +269,7 @@ playfab_jwt_decode(const playfab_jwt_seg_t *seg, unsigned char *raw,
     off = 0;
 
     for (i = 0; i < 3; i++) {
-        dec[i] = playfab_jwt_base64url_decode(seg[i].data, seg[i].len,
+        dec[i] = playfab_jose_base64url_decode(seg[i].data, seg[i].len,
                                               &raw[off], size - off);
 
         if (dec[i] < 0) {
@@ -858,86 +775,3 @@ playfab_jwt_number(double d, char *buf, size_t size)
 }
 
 
-static int
-playfab_jwt_b64(unsigned char c)
-{
-    const char  *p;
-
-    p = memchr(playfab_jwt_alphabet, c, 64);
-
-    return p ? (int) (p - playfab_jwt_alphabet) : -1;
-}
-
-
-/* a NUL byte, or a "\u0000" that cJSON would cut a string short at */
-
-static int
-playfab_jwt_json_nul(const char *s, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-        if (s[i] == '\0') {
-            return 1;
-        }
-
-        if (s[i] != '\\' || i + 1 == len) {
-            continue;
-        }
-
-        i++;
-
-        if (s[i] == 'u' && len - i > 4 && memcmp(&s[i + 1], "0000", 4) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-playfab_jwt_json_blank(const char *s, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/* no object anywhere with a name twice or too many members */
-
-static int
-playfab_jwt_json_unique(const cJSON *item)
-{
-    size_t        n;
-    const cJSON  *a, *b;
-
-    n = 0;
-
-    for (a = item->child; a != NULL; a = a->next) {
-        if (cJSON_IsObject(item)) {
-            if (++n > PLAYFAB_JWT_MEMBERS_MAX) {
-                return 0;
-            }
-
-            for (b = item->child; b != a; b = b->next) {
-                if (strcmp(a->string, b->string) == 0) {
-                    return 0;
-                }
-            }
-        }
-
-        if (!playfab_jwt_json_unique(a)) {
-            return 0;
-        }
-    }
-
-    return 1;
-}

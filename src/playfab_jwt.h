@@ -5,8 +5,9 @@
  * verified with OpenSSL 3 EVP.  Pure C (OpenSSL, cJSON), no nginx headers.
  *
  *   playfab_jwk.c   algorithms, key sets (PEM, JWKS, HMAC secret) and
- *                   signature verification
- *   playfab_jwt.c   base64url, strict JSON, the token, its claims
+ *                   signature verification (playfab_jwk.h)
+ *   playfab_jwt.c   the token, its claims (this header)
+ *   playfab_jose.c  base64url, strict JSON, for both
  *
  * At configuration time: playfab_jwks_create(), then any number of
  * playfab_jwks_add_pem() / _add_json() / _add_secret(); a policy from
@@ -36,7 +37,7 @@
  *   malformed       not three base64url segments (no padding, canonical
  *                   trailing bits), header or claims not a JSON object
  *                   (nesting deeper than PLAYFAB_JSON_MAX_DEPTH, more than
- *                   PLAYFAB_JWT_MEMBERS_MAX members, a duplicate member
+ *                   PLAYFAB_JOSE_MEMBERS_MAX members, a duplicate member
  *                   name, a "\u0000"), "alg" not a string, "kid" not a
  *                   string, "exp"/"nbf"/"iat" not a finite number
  *   bad_header      "crit" present (no extension is understood), or "typ"
@@ -73,109 +74,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "playfab_json.h"
+#include "playfab_jwk.h"
 
 
 #define PLAYFAB_JWT_TOKEN_MAX     8192  /* bytes of a compact token */
-#define PLAYFAB_JWT_MEMBERS_MAX   256   /* members of any JSON object */
-#define PLAYFAB_JWT_SECRET_MIN    32    /* bytes of an HMAC secret */
-#define PLAYFAB_JWT_RSA_BITS_MIN  2048
 #define PLAYFAB_JWT_SUBJECT_MAX   1024  /* bytes of "sub" (or the subject
                                            claim) and of "iss" */
-
-
-typedef enum {
-    PLAYFAB_JWT_HS256 = 0,
-    PLAYFAB_JWT_HS384,
-    PLAYFAB_JWT_HS512,
-    PLAYFAB_JWT_RS256,
-    PLAYFAB_JWT_RS384,
-    PLAYFAB_JWT_RS512,
-    PLAYFAB_JWT_PS256,
-    PLAYFAB_JWT_PS384,
-    PLAYFAB_JWT_PS512,
-    PLAYFAB_JWT_ES256,
-    PLAYFAB_JWT_ES384,
-    PLAYFAB_JWT_ES512,
-    PLAYFAB_JWT_EDDSA,
-    PLAYFAB_JWT_NALGS
-} playfab_jwt_alg_e;
-
-#define PLAYFAB_JWT_ALG_BIT(alg)  (1u << (alg))
-#define PLAYFAB_JWT_ALGS_ALL      ((1u << PLAYFAB_JWT_NALGS) - 1)
-
-
-/* "HS256" ... "EdDSA" (case-sensitive) to the enum; -1 for anything
- * else, "none" included */
-int playfab_jwt_alg_by_name(const char *name, size_t len);
-const char *playfab_jwt_alg_name(playfab_jwt_alg_e alg);
-
-
-/* --- key sets (playfab_jwk.c) ------------------------------------------ */
-
-typedef struct playfab_jwks_s  playfab_jwks_t;
-
-/* NULL when out of memory */
-playfab_jwks_t *playfab_jwks_create(void);
-void playfab_jwks_free(playfab_jwks_t *keys);
-
-/*
- * Every add function returns -1 with a message in err (NUL-terminated,
- * truncated to errlen) on a bad key, a kid already in the set, or out of
- * memory; the set may then hold keys added before the failure and is
- * still safe to free.  kid may be NULL.
- */
-
-/*
- * Exactly one PEM block: "PUBLIC KEY" (SubjectPublicKeyInfo), "RSA PUBLIC
- * KEY" (PKCS#1) or "CERTIFICATE" (its public key; neither its dates nor
- * its issuer are checked).  RSA of at least PLAYFAB_JWT_RSA_BITS_MIN
- * bits, EC P-256/P-384/P-521, or Ed25519.  Private keys are refused.
- * Returns 0.
- */
-int playfab_jwks_add_pem(playfab_jwks_t *keys, const char *pem, size_t len,
-    const char *kid, char *err, size_t errlen);
-
-/*
- * A JWK Set {"keys":[...]} or a single JWK (RFC 7517, 7518, 8037): kty
- * "RSA" (n, e), "EC" (crv P-256/P-384/P-521; x, y of the curve's full
- * length), "OKP" (crv Ed25519; x) and "oct" (k, at least
- * PLAYFAB_JWT_SECRET_MIN bytes).  Keys whose "use" is not "sig", whose
- * "alg" is not one of ours, or whose kty or crv we do not support are
- * skipped; an RSA/EC/OKP key with a private member "d", a missing or
- * badly encoded member, an "alg" that does not fit the key, or a set
- * from which no key is usable is an error.  Returns the number of keys
- * added (at least 1).
- */
-long playfab_jwks_add_json(playfab_jwks_t *keys, const char *json,
-    size_t len, char *err, size_t errlen);
-
-/*
- * An HMAC secret: the bytes of a secret file, less one final "\n" or
- * "\r\n", at least PLAYFAB_JWT_SECRET_MIN bytes.  Text that starts with
- * "-----BEGIN" is refused: a PEM key is never an HMAC secret.  Returns 0.
- */
-int playfab_jwks_add_secret(playfab_jwks_t *keys, const char *secret,
-    size_t len, const char *kid, char *err, size_t errlen);
-
-size_t playfab_jwks_count(const playfab_jwks_t *keys);
-
-/* the PLAYFAB_JWT_ALG_BIT()s of the algorithms some key in the set can
- * verify: a default for a policy that lists none */
-unsigned playfab_jwks_algs(const playfab_jwks_t *keys);
-
-/*
- * Selects the key for kid (NULL: no kid in the token) and verifies the
- * JWS signature sig over in[0..len).  Returns 0, or -1 with err set:
- * alg_not_allowed (alg out of range), unknown_kid, key_mismatch,
- * bad_signature, internal.  ES* signatures are R || S of exactly twice
- * the curve's size.
- */
-int playfab_jwks_verify(const playfab_jwks_t *keys, const char *kid,
-    playfab_jwt_alg_e alg, const unsigned char *in, size_t len,
-    const unsigned char *sig, size_t sig_len, playfab_error_t *err);
-
-
 /* --- tokens (playfab_jwt.c) -------------------------------------------- */
 
 /* a required claim: present and, if nvalues > 0, equal to one of values
@@ -242,23 +146,5 @@ int playfab_jwt_recheck(const playfab_jwt_t *jwt,
 long playfab_jwt_claim(const playfab_jwt_t *jwt, const char *name,
     size_t name_len, char *buf, size_t size);
 
-
-/* --- shared helpers (playfab_jwt.c) ------------------------------------ */
-
-/*
- * Strict base64url (RFC 7515 section 2): A-Z a-z 0-9 - _ only, no
- * padding, no length of 4n+1, unused trailing bits zero.  Decodes
- * in[0..len) into out[0..size) and returns the decoded length, or -1.
- */
-long playfab_jwt_base64url_decode(const char *in, size_t len,
-    unsigned char *out, size_t size);
-
-/*
- * A JSON object as this code accepts one: the whole of s[0..len) but
- * blanks, nesting at most PLAYFAB_JSON_MAX_DEPTH, every object with at
- * most PLAYFAB_JWT_MEMBERS_MAX members and no name twice, no "\u0000".
- * Returns the tree (cJSON_Delete() it) or NULL.
- */
-struct cJSON *playfab_jwt_json_parse(const char *s, size_t len);
 
 #endif /* PLAYFAB_JWT_H */

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "playfab_json.h"
+#include "playfab_lex.h"
 
 
 #define PLAYFAB_TOKEN_MAX        2048   /* an EntityToken longer: refused */

@@ -10,6 +10,7 @@
 #define PLAYFAB_SCHEMA_INT_H
 
 #include "playfab_schema.h"
+#include "playfab_lex.h"
 
 
 #define PLAYFAB_PARTY_PATH       sizeof(((playfab_error_t *) 0)->field)

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "unit.h"
+#include "playfab_jose.h"
 #include "playfab_jwt.h"
 
 
@@ -324,7 +325,7 @@ raw_verify(const char *jwk, playfab_jwt_alg_e alg, const char *input,
     playfab_error_t   err;
 
     keys = keyset(jwk);
-    n = playfab_jwt_base64url_decode(sig64, strlen(sig64), sig, sizeof(sig));
+    n = playfab_jose_base64url_decode(sig64, strlen(sig64), sig, sizeof(sig));
     rc = -2;
 
     if (keys != NULL && n > 0) {
@@ -344,36 +345,36 @@ test_base64url(void)
 {
     unsigned char  out[8];
 
-    CHECK(playfab_jwt_base64url_decode("", 0, out, 0) == 0);
-    CHECK(playfab_jwt_base64url_decode("QQ", 2, out, 1) == 1);
+    CHECK(playfab_jose_base64url_decode("", 0, out, 0) == 0);
+    CHECK(playfab_jose_base64url_decode("QQ", 2, out, 1) == 1);
     CHECK(out[0] == 'A');
-    CHECK(playfab_jwt_base64url_decode("QUI", 3, out, 2) == 2);
+    CHECK(playfab_jose_base64url_decode("QUI", 3, out, 2) == 2);
     CHECK(memcmp(out, "AB", 2) == 0);
-    CHECK(playfab_jwt_base64url_decode("QUJD", 4, out, 3) == 3);
+    CHECK(playfab_jose_base64url_decode("QUJD", 4, out, 3) == 3);
     CHECK(memcmp(out, "ABC", 3) == 0);
-    CHECK(playfab_jwt_base64url_decode("-_-_", 4, out, 3) == 3);
+    CHECK(playfab_jose_base64url_decode("-_-_", 4, out, 3) == 3);
     CHECK(out[0] == 0xfb && out[1] == 0xff && out[2] == 0xbf);
 
     /* no room */
-    CHECK(playfab_jwt_base64url_decode("QUJD", 4, out, 2) == -1);
-    CHECK(playfab_jwt_base64url_decode("QUI", 3, out, 1) == -1);
+    CHECK(playfab_jose_base64url_decode("QUJD", 4, out, 2) == -1);
+    CHECK(playfab_jose_base64url_decode("QUI", 3, out, 1) == -1);
 
     /* 4n+1 characters, padding, base64 (not url) alphabet, other bytes */
-    CHECK(playfab_jwt_base64url_decode("Q", 1, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QUJDR", 5, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QQ==", 4, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QQ=", 3, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("+/+/", 4, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QU I", 4, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QU\0I", 4, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QU\xc3I", 4, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("Q", 1, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QUJDR", 5, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QQ==", 4, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QQ=", 3, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("+/+/", 4, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QU I", 4, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QU\0I", 4, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QU\xc3I", 4, out, 8) == -1);
 
     /* unused trailing bits must be zero: "QR" and "QUJ" also decode to
      * "A" and "AB" in lenient decoders */
-    CHECK(playfab_jwt_base64url_decode("QR", 2, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QX", 2, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QUJ", 3, out, 8) == -1);
-    CHECK(playfab_jwt_base64url_decode("QUL", 3, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QR", 2, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QX", 2, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QUJ", 3, out, 8) == -1);
+    CHECK(playfab_jose_base64url_decode("QUL", 3, out, 8) == -1);
 }
 
 
@@ -393,7 +394,7 @@ parses(const char *s)
     }
 
     memcpy(copy, s, len);
-    root = playfab_jwt_json_parse(copy, len);
+    root = playfab_jose_json_parse(copy, len);
     ok = (root != NULL);
     cJSON_Delete(root);
     free(copy);
@@ -432,7 +433,7 @@ test_json_parse(void)
     CHECK(parses("{\"a\":\"x\\u0000y\"}") == 0);
     CHECK(parses("{\"a\\u0000\":1}") == 0);
     CHECK(parses("{\"a\":\"x\\\\u0000y\"}") == 1);
-    CHECK(playfab_jwt_json_parse("{\"a\":1}\0", 9) == NULL);
+    CHECK(playfab_jose_json_parse("{\"a\":1}\0", 9) == NULL);
 
     /* depth 8 passes, 9 does not; a bomb fails fast */
     CHECK(parses("{\"a\":[[[[[[[1]]]]]]]}") == 1);

@@ -7,13 +7,12 @@
  * is bounded whatever PlayFab or clients send.
  */
 
-#include "ngx_http_playfab_module.h"
-#include "ngx_http_playfab_shm.h"
+#include "ngx_http_playfab_handlers.h"
+#include "playfab_errors.h"
 
 
 static ngx_int_t ngx_http_playfab_metrics_index(const char **table,
     ngx_uint_t n, const char *name);
-static ngx_atomic_t *ngx_http_playfab_metrics(ngx_http_request_t *r);
 static u_char *ngx_http_playfab_metrics_write(u_char *p,
     ngx_http_playfab_metrics_t *m, ngx_slab_pool_t *shpool);
 static u_char *ngx_http_playfab_metrics_api(u_char *p,
@@ -41,13 +40,6 @@ static ngx_uint_t  ngx_http_playfab_metric_statuses[NGX_HTTP_PLAYFAB_M_STATUSES]
 static const char  *ngx_http_playfab_metric_results[NGX_HTTP_PLAYFAB_M_RESULTS]
     = { "ok", "error", "timeout", "unavailable", "bad_reply" };
 
-/* PlayFab's documented error codes (playfab-party-api.json) */
-static ngx_int_t  ngx_http_playfab_metric_errors[NGX_HTTP_PLAYFAB_M_ERRORS] = {
-    1000, 1071, 1089, 1123, 1127, 1130, 1191, 1334, 1335, 1336, 1337, 1347,
-    1004, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441,
-    1504, 6000, 6001, 6005, 500, 0
-};
-
 static const char  *ngx_http_playfab_metric_events[NGX_HTTP_PLAYFAB_M_EVENTS]
     = { "hit", "fetch", "refresh", "wait" };
 
@@ -63,10 +55,6 @@ static const char  *ngx_http_playfab_metric_kinds[NGX_HTTP_PLAYFAB_KINDS]
 static const char  *ngx_http_playfab_metric_idem[NGX_HTTP_PLAYFAB_M_IDEM]
     = { "stored", "replayed", "waited", "conflict", "mismatch", "unknown" };
 
-/* latency buckets, milliseconds */
-static ngx_msec_t  ngx_http_playfab_metric_buckets[NGX_HTTP_PLAYFAB_M_BUCKETS]
-    = { 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000 };
-
 
 /* the LOG phase of every request in a playfab_party location */
 
@@ -75,7 +63,6 @@ ngx_http_playfab_metrics_log(ngx_http_request_t *r)
 {
     ngx_uint_t                    i;
     ngx_int_t                     code;
-    ngx_atomic_t                 *base;
     ngx_http_playfab_ctx_t       *ctx;
     ngx_http_playfab_metrics_t   *m;
     ngx_http_playfab_loc_conf_t  *plcf;
@@ -86,12 +73,11 @@ ngx_http_playfab_metrics_log(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    base = ngx_http_playfab_metrics(r);
-    if (base == NULL) {
+    m = ngx_http_playfab_counters(r);
+    if (m == NULL) {
         return NGX_OK;
     }
 
-    m = (ngx_http_playfab_metrics_t *) base;
     ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
 
     if (r->headers_out.status == NGX_HTTP_OK) {
@@ -116,77 +102,6 @@ ngx_http_playfab_metrics_log(ngx_http_request_t *r)
     (void) ngx_atomic_fetch_add(&m->statuses[i], 1);
 
     return NGX_OK;
-}
-
-
-void
-ngx_http_playfab_metrics_call(ngx_http_request_t *r,
-    ngx_http_playfab_call_t *call, ngx_uint_t result, ngx_int_t error_code)
-{
-    ngx_uint_t                   i;
-    ngx_msec_t                   ms;
-    ngx_atomic_t                *base;
-    ngx_http_playfab_metrics_t  *m;
-
-    base = ngx_http_playfab_metrics(r);
-    if (base == NULL) {
-        return;
-    }
-
-    m = (ngx_http_playfab_metrics_t *) base;
-
-    (void) ngx_atomic_fetch_add(&m->calls[call->op][result], 1);
-
-    if (result == NGX_HTTP_PLAYFAB_M_ERROR) {
-        for (i = 0; i < NGX_HTTP_PLAYFAB_M_ERRORS - 1; i++) {
-            if (ngx_http_playfab_metric_errors[i] == error_code) {
-                break;
-            }
-        }
-
-        (void) ngx_atomic_fetch_add(&m->errors[call->op][i], 1);
-    }
-
-    ms = ngx_current_msec - call->start;
-
-    for (i = 0; i < NGX_HTTP_PLAYFAB_M_BUCKETS; i++) {
-        if (ms <= ngx_http_playfab_metric_buckets[i]) {
-            break;
-        }
-    }
-
-    (void) ngx_atomic_fetch_add(&m->latency[call->op][i], 1);
-    (void) ngx_atomic_fetch_add(&m->latency_ms[call->op], ms);
-}
-
-
-void
-ngx_http_playfab_metrics_count(ngx_http_request_t *r, ngx_uint_t what,
-    ngx_uint_t index)
-{
-    ngx_atomic_t                *base;
-    ngx_http_playfab_metrics_t  *m;
-
-    base = ngx_http_playfab_metrics(r);
-    if (base == NULL) {
-        return;
-    }
-
-    m = (ngx_http_playfab_metrics_t *) base;
-
-    switch (what) {
-
-    case NGX_HTTP_PLAYFAB_M_TOKEN:
-        (void) ngx_atomic_fetch_add(&m->token[index], 1);
-        break;
-
-    case NGX_HTTP_PLAYFAB_M_IDEMPOTENCY:
-        (void) ngx_atomic_fetch_add(&m->idempotency[index], 1);
-        break;
-
-    default: /* NGX_HTTP_PLAYFAB_M_AUTH: index is method * reasons + reason */
-        (void) ngx_atomic_fetch_add(&m->auth[index], 1);
-    }
 }
 
 
@@ -412,10 +327,10 @@ ngx_http_playfab_metrics_api(u_char *p, ngx_http_playfab_metrics_t *m)
         name = ngx_http_playfab_op_name(op);
 
         for (i = 0; i < NGX_HTTP_PLAYFAB_M_ERRORS; i++) {
-            if (ngx_http_playfab_metric_errors[i]) {
+            if (i < PLAYFAB_NERRORS) {
                 p = ngx_sprintf(p, "playfab_api_errors_total{operation="
-                                   "\"%s\",error_code=\"%i\"} %uA\n",
-                                name, ngx_http_playfab_metric_errors[i],
+                                   "\"%s\",error_code=\"%d\"} %uA\n",
+                                name, playfab_errors[i].code,
                                 m->errors[op][i]);
             } else {
                 p = ngx_sprintf(p, "playfab_api_errors_total{operation="
@@ -438,8 +353,8 @@ ngx_http_playfab_metrics_api(u_char *p, ngx_http_playfab_metrics_t *m)
             p = ngx_sprintf(p, "playfab_api_duration_seconds_bucket"
                                "{operation=\"%s\",le=\"%M.%03M\"} %uA\n",
                             name,
-                            ngx_http_playfab_metric_buckets[i] / 1000,
-                            ngx_http_playfab_metric_buckets[i] % 1000,
+                            ngx_http_playfab_counter_buckets[i] / 1000,
+                            ngx_http_playfab_counter_buckets[i] % 1000,
                             cumulative);
         }
 
@@ -477,19 +392,3 @@ ngx_http_playfab_metrics_index(const char **table, ngx_uint_t n,
 }
 
 
-static ngx_atomic_t *
-ngx_http_playfab_metrics(ngx_http_request_t *r)
-{
-    ngx_http_playfab_zone_t       *zone;
-    ngx_http_playfab_main_conf_t  *pmcf;
-
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
-
-    if (pmcf->shm_zone == NULL) {
-        return NULL;
-    }
-
-    zone = pmcf->shm_zone->data;
-
-    return (ngx_atomic_t *) &zone->sh->metrics;
-}

@@ -1,12 +1,21 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
  *
- * Types shared by the module's nginx glue: configuration, per-request
- * context, and the functions each file offers the others.
+ * The types every file of the module's nginx glue shares: configuration,
+ * per-request context, PlayFab calls, problems, principals.  Functions
+ * are declared floor by floor (docs/architecture.md), each header
+ * including the one below it:
+ *
+ *   ngx_http_playfab_wiring.h     module, directives
+ *   ngx_http_playfab_handlers.h   phase handlers, filters, variables
+ *   ngx_http_playfab_features.h   title token, auth methods, idempotency
+ *   ngx_http_playfab_api.h        PlayFab transport
+ *   ngx_http_playfab_storage.h    the zone, its records and counters
+ *   ngx_http_playfab_util.h       request utilities, files, log redaction
  */
 
-#ifndef NGX_HTTP_PLAYFAB_MODULE_H
-#define NGX_HTTP_PLAYFAB_MODULE_H
+#ifndef NGX_HTTP_PLAYFAB_H
+#define NGX_HTTP_PLAYFAB_H
 
 #include <ngx_config.h>
 #include <ngx_core.h>
@@ -131,8 +140,15 @@ typedef struct {
 } ngx_http_playfab_loc_conf_t;
 
 
+typedef struct ngx_http_playfab_call_s  ngx_http_playfab_call_t;
+
+/* what a background call reports to its caller when it is over */
+typedef void (*ngx_http_playfab_call_pt)(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call);
+
+
 /* one PlayFab call made through a subrequest */
-typedef struct {
+struct ngx_http_playfab_call_s {
     ngx_http_request_t           *request;       /* the main request */
     ngx_http_playfab_op_e         op;
     unsigned                      active:1;
@@ -146,7 +162,8 @@ typedef struct {
     time_t                        date;          /* PlayFab's Date, or -1 */
     ngx_int_t                     retry_after;   /* header, or -1 */
     ngx_msec_t                    start;
-} ngx_http_playfab_call_t;
+    ngx_http_playfab_call_pt      handler;       /* background calls */
+};
 
 
 /* what a failed request tells its caller: see docs/errors.md */
@@ -247,141 +264,4 @@ typedef enum {
 
 extern ngx_module_t  ngx_http_playfab_party_module;
 
-
-/* ngx_http_playfab_module.c */
-ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
-
-/* ngx_http_playfab_directives.c */
-extern ngx_command_t  ngx_http_playfab_commands[];
-ngx_int_t ngx_http_playfab_read_file(ngx_conf_t *cf, ngx_str_t *name,
-    ngx_str_t *out, ngx_uint_t *private);
-playfab_party_policy_t *ngx_http_playfab_policy(ngx_conf_t *cf,
-    ngx_http_playfab_loc_conf_t *plcf);
-
-/* ngx_http_playfab_auth.c */
-ngx_int_t ngx_http_playfab_auth_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_subrequest_guard(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_auth_sync(ngx_http_request_t *r,
-    ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
-ngx_int_t ngx_http_playfab_auth_reject(ngx_http_request_t *r,
-    ngx_uint_t why, const char *challenge, const char *reason);
-ngx_int_t ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
-    const char *challenge);
-ngx_table_elt_t *ngx_http_playfab_auth_header(ngx_http_request_t *r,
-    const char *lowcase, size_t len, ngx_uint_t *count);
-
-/* ngx_http_playfab_variables.c */
-ngx_int_t ngx_http_playfab_add_variables(ngx_conf_t *cf);
-ngx_int_t ngx_http_playfab_variables_init(ngx_conf_t *cf);
-ngx_str_t *ngx_http_playfab_request_id(ngx_http_request_t *r);
-
-/* ngx_http_playfab_metrics.c */
-ngx_int_t ngx_http_playfab_metrics_log(ngx_http_request_t *r);
-void ngx_http_playfab_metrics_call(ngx_http_request_t *r,
-    ngx_http_playfab_call_t *call, ngx_uint_t result, ngx_int_t error_code);
-void ngx_http_playfab_metrics_count(ngx_http_request_t *r, ngx_uint_t what,
-    ngx_uint_t index);
-ngx_int_t ngx_http_playfab_status_handler(ngx_http_request_t *r);
-
-/* ngx_http_playfab_auth_jwt.c */
-ngx_int_t ngx_http_playfab_auth_jwt(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-ngx_int_t ngx_http_playfab_jwt_add_variables(ngx_conf_t *cf);
-char *ngx_http_playfab_jwt_check(ngx_conf_t *cf,
-    ngx_http_playfab_loc_conf_t *plcf);
-char *ngx_http_playfab_jwt_key(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_playfab_jwt_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_playfab_jwt_setting(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_playfab_jwt_audience(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-
-/* ngx_http_playfab_auth_entity.c */
-ngx_int_t ngx_http_playfab_entity_start(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-ngx_int_t ngx_http_playfab_auth_entity(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-
-/* ngx_http_playfab_store.c */
-void ngx_http_playfab_store_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
-ngx_int_t ngx_http_playfab_store_get(ngx_shm_zone_t *zone, u_char *key,
-    ngx_pool_t *pool, ngx_str_t *value);
-ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone,
-    ngx_http_playfab_kind_e kind, u_char *key, ngx_str_t *value, time_t ttl,
-    ngx_uint_t only_new, ngx_log_t *log);
-void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
-
-/* ngx_http_playfab_party.c */
-ngx_int_t ngx_http_playfab_party_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_party_respond(ngx_http_request_t *r,
-    ngx_str_t *body);
-
-/* ngx_http_playfab_idempotency.c */
-ngx_int_t ngx_http_playfab_idem_body(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx, ngx_str_t *body);
-ngx_int_t ngx_http_playfab_idem_check(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-void ngx_http_playfab_idem_done(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx, u_char *response, size_t len);
-
-/* ngx_http_playfab_api.c */
-ngx_int_t ngx_http_playfab_api_call(ngx_http_request_t *r,
-    ngx_http_playfab_call_t *call, ngx_http_playfab_op_e op,
-    ngx_str_t *body, ngx_uint_t background);
-ngx_int_t ngx_http_playfab_api_failure(ngx_http_request_t *r,
-    ngx_http_playfab_call_t *call, playfab_envelope_t *env,
-    playfab_reply_e reply, ngx_http_playfab_problem_t *problem);
-playfab_reply_e ngx_http_playfab_api_reply(ngx_http_playfab_call_t *call,
-    playfab_envelope_t *env);
-ngx_uint_t ngx_http_playfab_api_retry(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx, playfab_envelope_t *env,
-    playfab_reply_e reply);
-const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
-ngx_uint_t ngx_http_playfab_api_subrequest(ngx_http_request_t *r);
-ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
-
-/* ngx_http_playfab_token.c */
-ngx_int_t ngx_http_playfab_token(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-ngx_int_t ngx_http_playfab_token_fetched(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-ngx_int_t ngx_http_playfab_poll(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
-void ngx_http_playfab_token_refreshed(ngx_http_request_t *r,
-    ngx_http_playfab_call_t *call);
-
-/* ngx_http_playfab_shm.c */
-ngx_shm_zone_t *ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name,
-    size_t size, size_t identity_budget);
-ngx_http_playfab_token_e ngx_http_playfab_token_acquire(
-    ngx_shm_zone_t *zone, ngx_str_t *title, ngx_msec_t lease,
-    ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen, ngx_uint_t *failed);
-ngx_int_t ngx_http_playfab_token_store(ngx_shm_zone_t *zone,
-    ngx_str_t *title, ngx_str_t *token, time_t expires, time_t refresh_at,
-    uint64_t *gen);
-void ngx_http_playfab_token_release(ngx_shm_zone_t *zone, ngx_str_t *title,
-    ngx_uint_t status);
-ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
-    ngx_str_t *title, uint64_t gen);
-void ngx_http_playfab_token_suspect(ngx_shm_zone_t *zone, ngx_str_t *title,
-    uint64_t gen);
-
-/* ngx_http_playfab_problem.c */
-ngx_int_t ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *detail);
-ngx_int_t ngx_http_playfab_problem_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_playfab_add_header(ngx_http_request_t *r, const char *key,
-    ngx_str_t *value);
-
-/* ngx_http_playfab_log.c */
-ngx_int_t ngx_http_playfab_log_redact(ngx_conf_t *cf,
-    ngx_http_core_loc_conf_t *clcf);
-
-#endif /* NGX_HTTP_PLAYFAB_MODULE_H */
+#endif /* NGX_HTTP_PLAYFAB_H */
