@@ -101,6 +101,13 @@ build_module() {
     make -s -C "$NGX_BUILD" -f objs/Makefile modules >"$BUILD/make.log" 2>&1 \
         || { grep -E 'error|warning' "$BUILD/make.log" | head -40; die "build failed"; }
     SO=$NGX_BUILD/objs/$MODULE.so
+
+    # a dynamic module links with symbols left undefined: one of ours
+    # would fail only when nginx loads it (a source missing from config)
+    if nm -u "$SO" | grep -E ' (ngx_http_)?playfab_' >&2; then
+        die "$SO leaves the module's own symbols undefined (see config)"
+    fi
+
     log "built $SO"
 }
 

@@ -11,6 +11,7 @@
 
 #include "ngx_http_playfab_api.h"
 #include "playfab_errors.h"
+#include "playfab_http.h"
 
 
 static ngx_int_t ngx_http_playfab_api_headers(ngx_http_request_t *r,
@@ -422,10 +423,11 @@ ngx_http_playfab_retry_after(ngx_http_request_t *sr)
             continue;
         }
 
-        n = ngx_atoi(h[i].value.data, h[i].value.len);
+        n = playfab_http_retry_after((char *) h[i].value.data,
+                                     h[i].value.len);
 
-        if (n != NGX_ERROR) {
-            return ngx_min(n, 86400);
+        if (n != -1) {
+            return n;
         }
 
         t = ngx_parse_http_time(h[i].value.data, h[i].value.len);
@@ -434,7 +436,7 @@ ngx_http_playfab_retry_after(ngx_http_request_t *sr)
             return -1;
         }
 
-        return ngx_max(0, ngx_min(t - ngx_time(), 86400));
+        return ngx_max(0, ngx_min(t - ngx_time(), PLAYFAB_RETRY_AFTER_MAX));
     }
 }
 

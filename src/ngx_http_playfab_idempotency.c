@@ -22,9 +22,9 @@
 
 #include "ngx_http_playfab_features.h"
 #include "playfab_digest.h"
+#include "playfab_http.h"
 
 
-#define NGX_HTTP_PLAYFAB_IDEM_KEY_MAX   255
 #define NGX_HTTP_PLAYFAB_IDEM_LEASE     60     /* s, an in-flight record */
 #define NGX_HTTP_PLAYFAB_IDEM_FLIGHT    1
 #define NGX_HTTP_PLAYFAB_IDEM_DONE      2
@@ -331,8 +331,9 @@ ngx_http_playfab_idem_settle(void *data)
 static ngx_int_t
 ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_str_t                      key;
-    ngx_uint_t                     i, count;
+    size_t                         key_len;
+    ngx_uint_t                     count;
+    const char                    *key;
     ngx_table_elt_t               *h;
     playfab_digest_part_t          parts[7];
     ngx_http_playfab_principal_t  *pr;
@@ -361,23 +362,10 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         return NGX_HTTP_FORBIDDEN;
     }
 
-    key = h->value;
-
-    if (key.len >= 2 && key.data[0] == '"' && key.data[key.len - 1] == '"') {
-        key.data++;
-        key.len -= 2;
-    }
-
-    for (i = 0; i < key.len; i++) {
-        if (key.data[i] < 0x20 || key.data[i] >= 0x7f
-            || key.data[i] == '"' || key.data[i] == '\\')
-        {
-            break;
-        }
-    }
-
-    if (count > 1 || key.len == 0 || key.len > NGX_HTTP_PLAYFAB_IDEM_KEY_MAX
-        || i < key.len)
+    if (count > 1
+        || playfab_http_idempotency_key((char *) h->value.data, h->value.len,
+                                        &key, &key_len)
+           != 0)
     {
         (void) ngx_http_playfab_problem(r, NGX_HTTP_BAD_REQUEST,
                                         "invalid_value",
@@ -403,8 +391,8 @@ ngx_http_playfab_idem_key(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     parts[4].len = pr->subject.len;
     parts[5].data = r->uri.data;
     parts[5].len = r->uri.len;
-    parts[6].data = key.data;
-    parts[6].len = key.len;
+    parts[6].data = key;
+    parts[6].len = key_len;
 
     if (playfab_digest(ctx->idem_key, parts, 7) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -13,6 +13,7 @@
  */
 
 #include "ngx_http_playfab_util.h"
+#include "playfab_http.h"
 
 
 typedef struct {
@@ -23,18 +24,7 @@ typedef struct {
 
 static void ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level,
     u_char *buf, size_t len);
-static void ngx_http_playfab_log_blank(u_char *buf, size_t len,
-    ngx_str_t *name);
 
-
-static ngx_str_t  ngx_http_playfab_log_secrets[] = {
-    ngx_string("x-secretkey:"),
-    ngx_string("x-entitytoken:"),
-    ngx_string("x-api-key:"),
-    ngx_string("authorization:"),
-    ngx_string("cookie:"),
-    ngx_null_string
-};
 
 
 ngx_int_t
@@ -80,13 +70,10 @@ static void
 ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level, u_char *buf,
     size_t len)
 {
-    ngx_str_t               *name;
     ngx_log_t                orig;
     ngx_http_playfab_log_t  *pl;
 
-    for (name = ngx_http_playfab_log_secrets; name->len; name++) {
-        ngx_http_playfab_log_blank(buf, len, name);
-    }
+    playfab_http_redact((char *) buf, len);
 
     pl = log->wdata;
 
@@ -103,34 +90,3 @@ ngx_http_playfab_log_writer(ngx_log_t *log, ngx_uint_t level, u_char *buf,
 }
 
 
-/*
- * Every "name: value" in buf gets its value overwritten with '*' up to
- * the end of the line: a value may contain any printable character.
- */
-
-static void
-ngx_http_playfab_log_blank(u_char *buf, size_t len, ngx_str_t *name)
-{
-    u_char  *p, *last;
-
-    last = buf + len;
-
-    for (p = buf; (size_t) (last - p) >= name->len; p++) {
-
-        if (ngx_strncasecmp(p, name->data, name->len) != 0) {
-            continue;
-        }
-
-        for (p += name->len; p < last && *p == ' '; p++) {
-            /* void */
-        }
-
-        while (p < last && *p != '\r' && *p != '\n') {
-            *p++ = '*';
-        }
-
-        if (p == last) {
-            return;
-        }
-    }
-}

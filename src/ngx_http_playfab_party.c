@@ -7,6 +7,7 @@
  */
 
 #include "ngx_http_playfab_handlers.h"
+#include "playfab_http.h"
 
 
 typedef enum {
@@ -97,7 +98,6 @@ ngx_http_playfab_party_handler(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_playfab_party_json(ngx_http_request_t *r)
 {
-    u_char     *p, *last;
     ngx_str_t  *type;
 
     if (r->headers_in.content_type == NULL) {
@@ -105,16 +105,8 @@ ngx_http_playfab_party_json(ngx_http_request_t *r)
     }
 
     type = &r->headers_in.content_type->value;
-    last = type->data + type->len;
 
-    for (p = type->data; p < last && *p != ';' && *p != ' '; p++) {
-        /* void */
-    }
-
-    return (size_t) (p - type->data) == ngx_http_playfab_json_type.len
-           && ngx_strncasecmp(type->data, ngx_http_playfab_json_type.data,
-                              ngx_http_playfab_json_type.len)
-              == 0;
+    return playfab_http_is_json((char *) type->data, type->len);
 }
 
 
