@@ -7,11 +7,13 @@
 #   ./build.sh test       build, then the unit tests, the Test::Nginx suite
 #                         with the dynamic module, nginx with the module
 #                         built in (--add-module) and the suite against it,
-#                         the Debian package,
+#                         the Debian package (extracted, not installed),
 #                         the suite again under ASan/UBSan, and 10 s of
 #                         fuzzing per parser
 #   ./build.sh test static  only nginx with the module built in, and the
 #                         suite against it
+#   ./build.sh test deb   install the Debian package on this machine, run
+#                         it, remove and purge it (needs root)
 #   ./build.sh test asan  the module built with AddressSanitizer and UBSan
 #                         (loaded into the stock nginx via LD_PRELOAD),
 #                         the unit tests and the suite
@@ -363,6 +365,10 @@ case $cmd in
             install_deps valgrind; build_module; suite_valgrind ;;
         static)
             install_deps "${STATIC_PACKAGES[@]}"; build_static; suite_static ;;
+        deb)
+            # installs the package on this machine, then purges it
+            build_module
+            "$ROOT/t/deb/test-deb.sh" --install "$("$ROOT/t/deb/build-deb.sh" "$SO")" ;;
         '')
             install_deps "${STATIC_PACKAGES[@]}"
             build_module; unit_tests; emulator_tests; suite
@@ -370,7 +376,8 @@ case $cmd in
             # Debian's package, ASan and fuzzing are about the installed
             # nginx and the module's own code: not repeated for NGINX_SRC
             if [ -z "${NGINX_SRC:-}" ]; then
-                # installs the package for a few seconds: after the suite
+                # checked extracted, not installed: the host's packages
+                # are left as they are (./build.sh test deb installs it)
                 "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
                 # then the whole suite again under ASan/UBSan, and a short
                 # fuzzing of every parser
@@ -380,7 +387,7 @@ case $cmd in
                 "$ROOT/t/fuzz/run.sh" "${FUZZ_SECONDS:-10}"
             fi ;;
         *)
-            die "unknown test \"$2\" (asan, valgrind, static)" ;;
+            die "unknown test \"$2\" (asan, valgrind, static, deb)" ;;
         esac ;;
     deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
     bench)     install_deps wrk; build_module; "$ROOT/t/bench/run.sh" ;;
