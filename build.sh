@@ -30,13 +30,15 @@
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
 #                         127.0.0.1, request one party with curl
 #
-# NGINX_SRC=/path/to/nginx-source ./build.sh  builds against your own nginx
-# tree (a release or a git checkout, configured with NGINX_CONFIGURE_ARGS,
-# default --with-compat): nginx and the module; "test" then runs the unit
-# tests and the suite with that nginx, dynamic and static (not the
-# package, ASan or fuzzing, which are about the installed nginx and the
-# module's own code).  Without NGINX_SRC the static build uses Debian's
-# source package of nginx (fetched into build/debian-src/).
+# NGINX_SRC=/path/to/nginx-source ./build.sh  builds nginx and the module
+# from your own nginx tree (a release or a git checkout), configured with
+# NGINX_CONFIGURE_ARGS (default "--with-compat --with-debug
+# --with-http_ssl_module": the suite reads debug-level traces, and the
+# module talks to PlayFab over TLS); "test" then runs the unit tests and
+# the suite with that nginx, dynamic and static (not the package, ASan or
+# fuzzing, which are about the installed nginx and the module's own
+# code).  Without NGINX_SRC the static build uses Debian's source
+# package of nginx (fetched into build/debian-src/).
 
 set -euo pipefail
 
@@ -51,6 +53,8 @@ PACKAGES=(nginx nginx-dev libcjson-dev libssl-dev gcc make perl
 # nginx itself, built with the module in it: Debian's source package
 # (apt-get source needs dpkg-dev) and nginx's build dependencies
 STATIC_PACKAGES=(dpkg-dev libpcre2-dev zlib1g-dev)
+# NGINX_SRC's configure arguments unless NGINX_CONFIGURE_ARGS says
+NGX_TEST_FLAGS="--with-compat --with-debug --with-http_ssl_module"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -81,7 +85,7 @@ nginx_settings() {
     CC_OPT= LD_OPT=
     if [ -n "${NGINX_SRC:-}" ]; then
         NGX_SRC=$(cd "$NGINX_SRC" && pwd)
-        read -r -a NGX_FLAGS <<< "${NGINX_CONFIGURE_ARGS:---with-compat}"
+        read -r -a NGX_FLAGS <<< "${NGINX_CONFIGURE_ARGS:-$NGX_TEST_FLAGS}"
     else
         NGX_SRC=/usr/share/nginx/src
         [ -f $NGX_SRC/conf_flags ] || die "nginx-dev did not install $NGX_SRC"
