@@ -65,8 +65,6 @@
 
 #define NGX_HTTP_UNPROCESSABLE_ENTITY   422
 
-#define NGX_HTTP_PLAYFAB_METRICS_TEXT_MAX  65536
-
 
 /* the three PlayFab operations */
 typedef enum {
