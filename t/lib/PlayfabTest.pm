@@ -392,7 +392,12 @@ Each variable keeps a value it already has:
     TEST_NGINX_PLAYFAB_SECRET  emu-secret-key: the title secret key
     TEST_NGINX_PLAYFAB_TITLE   EMU01: the title id
     TEST_NGINX_LOAD_MODULES    build/nginx/objs/ngx_http_playfab_party_module.so
-                               (absolute), if that file exists
+                               (absolute), if that file exists and the
+                               binary does not have the module built in
+
+A binary has the module built in when its C<nginx -V> shows
+C<--add-module=> this checkout; for a binary built otherwise with the
+module in it, set C<TEST_NGINX_LOAD_MODULES> empty.
 
 =head2 The emulator
 
@@ -490,5 +495,14 @@ way; C<undef> deletes the key:
 =head2 api_key_line($name, $key)
 
 A line of an API key file: C<"$name " . sha256_hex($key) . "\n">.
+
+=head2 PlayfabTest::lacks_module($name)
+
+Not exported; for a block's C<--- skip_eval>.  True, with a diagnostic
+saying so, when the binary under test (C<TEST_NGINX_BINARY>) was not
+configured C<--with-$name>; for a block that needs a module nginx does
+not build by default:
+
+    --- skip_eval: 21: PlayfabTest::lacks_module('http_auth_request_module')
 
 =cut
