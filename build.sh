@@ -4,11 +4,19 @@
 # module against the installed nginx, and run it.
 #
 #   ./build.sh            install dependencies, build the module
-#   ./build.sh test       build, then the unit tests, the Test::Nginx suite,
-#                         the Debian package, the suite again under
-#                         ASan/UBSan, and 10 s of fuzzing per parser
-#   ./build.sh test asan  the same with the module built with AddressSanitizer
-#                         and UBSan (loaded into the stock nginx via LD_PRELOAD)
+#   ./build.sh test       build, then the unit tests, the Test::Nginx suite
+#                         with the dynamic module, nginx with the module
+#                         built in (--add-module) and the suite against it,
+#                         the Debian package (extracted, not installed),
+#                         the suite again under ASan/UBSan, and 10 s of
+#                         fuzzing per parser
+#   ./build.sh test static  only nginx with the module built in, and the
+#                         suite against it
+#   ./build.sh test deb   install the Debian package on this machine, run
+#                         it, remove and purge it (needs root)
+#   ./build.sh test asan  the module built with AddressSanitizer and UBSan
+#                         (loaded into the stock nginx via LD_PRELOAD),
+#                         the unit tests and the suite
 #   ./build.sh test valgrind  the suites that are not about timing, with
 #                         nginx under valgrind's memcheck
 #   ./build.sh fuzz [s]   build the libFuzzer harnesses of t/fuzz/ with clang
@@ -22,8 +30,15 @@
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
 #                         127.0.0.1, request one party with curl
 #
-# NGINX_SRC=/path/to/nginx-source ./build.sh  builds against your own nginx
-# tree (configured with NGINX_CONFIGURE_ARGS, default --with-compat).
+# NGINX_SRC=/path/to/nginx-source ./build.sh  builds nginx and the module
+# from your own nginx tree (a release or a git checkout), configured with
+# NGINX_CONFIGURE_ARGS (default "--with-compat --with-debug
+# --with-http_ssl_module": the suite reads debug-level traces, and the
+# module talks to PlayFab over TLS); "test" then runs the unit tests and
+# the suite with that nginx, dynamic and static (not the package, ASan or
+# fuzzing, which are about the installed nginx and the module's own
+# code).  Without NGINX_SRC the static build uses Debian's source
+# package of nginx (fetched into build/debian-src/).
 
 set -euo pipefail
 
@@ -35,6 +50,11 @@ SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer"
 
 PACKAGES=(nginx nginx-dev libcjson-dev libssl-dev gcc make perl
           libtest-base-perl python3 curl ca-certificates)
+# nginx itself, built with the module in it: Debian's source package
+# (apt-get source needs dpkg-dev) and nginx's build dependencies
+STATIC_PACKAGES=(dpkg-dev libpcre2-dev zlib1g-dev)
+# NGINX_SRC's configure arguments unless NGINX_CONFIGURE_ARGS says
+NGX_TEST_FLAGS="--with-compat --with-debug --with-http_ssl_module"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -58,48 +78,80 @@ install_deps() {
         --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configure a copy of the nginx tree once, then rebuild incrementally.
-build_module() {
-    local src flags stamp want configure cc_opt= ld_opt=
+# What to build against: the installed nginx (nginx-dev's tree of
+# headers, Debian's configure flags and compiler options), or NGINX_SRC
+# configured with NGINX_CONFIGURE_ARGS.
+nginx_settings() {
+    CC_OPT= LD_OPT=
     if [ -n "${NGINX_SRC:-}" ]; then
-        src=$(cd "$NGINX_SRC" && pwd)
-        read -r -a flags <<< "${NGINX_CONFIGURE_ARGS:---with-compat}"
+        NGX_SRC=$(cd "$NGINX_SRC" && pwd)
+        read -r -a NGX_FLAGS <<< "${NGINX_CONFIGURE_ARGS:-$NGX_TEST_FLAGS}"
     else
-        src=/usr/share/nginx/src
-        [ -f $src/conf_flags ] || die "nginx-dev did not install $src"
+        NGX_SRC=/usr/share/nginx/src
+        [ -f $NGX_SRC/conf_flags ] || die "nginx-dev did not install $NGX_SRC"
         # shellcheck disable=SC1091
-        . $src/conf_flags
-        flags=("${NGX_CONF_FLAGS[@]}")
+        . $NGX_SRC/conf_flags
+        NGX_FLAGS=("${NGX_CONF_FLAGS[@]}")
         # the compiler and linker options Debian built nginx with
         # (-O2, stack protector, fortify, relro), which conf_flags omits
-        cc_opt=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-cc-opt='\([^']*\)'.*/\1/p")
-        ld_opt=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1/p")
+        CC_OPT=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-cc-opt='\([^']*\)'.*/\1/p")
+        LD_OPT=$(/usr/sbin/nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1/p")
     fi
-    cc_opt="$cc_opt${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
-    ld_opt="$ld_opt${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
+    CC_OPT="$CC_OPT${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
+    LD_OPT="$LD_OPT${EXTRA_CC_OPT:+ $EXTRA_CC_OPT}"
+}
 
-    stamp=$NGX_BUILD/.playfab-configured
-    want="$src $(md5sum "$ROOT/config" | cut -d' ' -f1) ${flags[*]} $cc_opt $ld_opt"
+# configure_nginx DIR SRC --add-module=...: a copy of the tree SRC in
+# DIR, configured once (again when config or the flags change), then
+# rebuilt incrementally.
+configure_nginx() {
+    local dir=$1 src=$2 add=$3 stamp want configure
+    stamp=$dir/.playfab-configured
+    want="$src $(md5sum "$ROOT/config" | cut -d' ' -f1) ${NGX_FLAGS[*]} $CC_OPT $LD_OPT $add"
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
 
-    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        log "configuring nginx from $src"
-        rm -rf "$NGX_BUILD"
-        mkdir -p "$BUILD"
-        cp -a "$src" "$NGX_BUILD"
-        # a release tarball has ./configure, a git checkout auto/configure
-        configure=./configure
-        [ -x "$NGX_BUILD/configure" ] || configure=auto/configure
-        (cd "$NGX_BUILD" && $configure "${flags[@]}" \
-            ${cc_opt:+--with-cc-opt="$cc_opt"} \
-            ${ld_opt:+--with-ld-opt="$ld_opt"} \
-            --add-dynamic-module="$ROOT" >"$BUILD/configure.log" 2>&1) \
-            || { tail -30 "$BUILD/configure.log"; die "configure failed"; }
-        echo "$want" > "$stamp"
+    log "configuring nginx from $src (${add%%=*})"
+    rm -rf "$dir"
+    mkdir -p "$BUILD"
+    cp -a "$src" "$dir"
+    # a release tarball has ./configure, a git checkout auto/configure
+    configure=./configure
+    [ -x "$dir/configure" ] || configure=auto/configure
+    (cd "$dir" && $configure "${NGX_FLAGS[@]}" \
+        ${CC_OPT:+--with-cc-opt="$CC_OPT"} \
+        ${LD_OPT:+--with-ld-opt="$LD_OPT"} \
+        "$add" >"$dir.configure.log" 2>&1) \
+        || { tail -30 "$dir.configure.log"; die "configure failed"; }
+    echo "$want" > "$stamp"
+}
+
+# make_nginx DIR [TARGET]: fails on an error or a compiler warning.
+make_nginx() {
+    local dir=$1
+    shift
+    make -s -j2 -C "$dir" -f objs/Makefile "$@" >"$dir.make.log" 2>&1 \
+        || { grep -E 'error|warning' "$dir.make.log" | head -40; die "build failed"; }
+    if grep -q 'warning:' "$dir.make.log"; then
+        grep -A3 'warning:' "$dir.make.log" | head -40
+        die "the build has warnings ($dir.make.log)"
     fi
+}
 
-    log "building $MODULE.so"
-    make -s -C "$NGX_BUILD" -f objs/Makefile modules >"$BUILD/make.log" 2>&1 \
-        || { grep -E 'error|warning' "$BUILD/make.log" | head -40; die "build failed"; }
+# The dynamic module, and the nginx to load it into: the installed one,
+# or (NGINX_SRC) the one built from the same tree with the same flags,
+# as nginx requires of a dynamic module.
+build_module() {
+    nginx_settings
+    configure_nginx "$NGX_BUILD" "$NGX_SRC" --add-dynamic-module="$ROOT"
+    if [ -n "${NGINX_SRC:-}" ]; then
+        log "building nginx and $MODULE.so from $NGX_SRC"
+        make_nginx "$NGX_BUILD"
+        NGINX_BIN=$NGX_BUILD/objs/nginx
+    else
+        log "building $MODULE.so"
+        make_nginx "$NGX_BUILD" modules
+        NGINX_BIN=/usr/sbin/nginx
+    fi
     SO=$NGX_BUILD/objs/$MODULE.so
 
     # a dynamic module links with symbols left undefined: one of ours
@@ -109,6 +161,68 @@ build_module() {
     fi
 
     log "built $SO"
+}
+
+# nginx with the module built in (./configure --add-module), from
+# NGINX_SRC or from Debian's source package of nginx (nginx-dev has the
+# headers only).
+build_static() {
+    local src
+    nginx_settings
+    if [ -n "${NGINX_SRC:-}" ]; then
+        src=$NGX_SRC
+    else
+        src=$(debian_nginx_source)
+    fi
+    configure_nginx "$BUILD/nginx-static" "$src" --add-module="$ROOT"
+    log "building nginx with $MODULE built in, from $src"
+    make_nginx "$BUILD/nginx-static"
+    STATIC_BIN=$BUILD/nginx-static/objs/nginx
+    log "built $STATIC_BIN"
+}
+
+# Debian's source package of nginx, unpacked (patches applied) under
+# build/debian-src/.  apt reads a deb-src list of its own, made from the
+# host's Debian entries, with its indexes under build/apt/: the host's
+# apt configuration and lists are left as they are.
+debian_nginx_source() {
+    local apt=$BUILD/apt dir codename opts
+    dir=$(find "$BUILD/debian-src" -maxdepth 1 -type d -name 'nginx-1.*' \
+          2>/dev/null | sort | tail -1)
+    if [ -n "$dir" ]; then
+        echo "$dir"
+        return 0
+    fi
+
+    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+    rm -rf "$apt" "$BUILD/debian-src"
+    mkdir -p "$apt/lists/partial" "$apt/sources.list.d" "$BUILD/debian-src"
+    # the deb822 stanzas and one-line entries of the host's release
+    awk -v cn="$codename" 'BEGIN { RS = ""; ORS = "\n\n" }
+        $0 ~ "Suites:[^\n]*" cn && $0 ~ /Types:[^\n]*deb/ {
+            sub(/Types:[^\n]*/, "Types: deb-src"); print }' \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null \
+        > "$apt/sources.list.d/debian-src.sources"
+    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | sed -n "s/^deb \(.* $codename[ -].*\)/deb-src \1/p" \
+        > "$apt/sources.list"
+    opts=(-q -o Dir::Etc::SourceList="$apt/sources.list"
+          -o Dir::Etc::SourceParts="$apt/sources.list.d"
+          -o Dir::State::Lists="$apt/lists"
+          -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=)
+
+    log "fetching Debian's nginx source package"
+    apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 \
+        || { tail -20 "$apt/update.log" >&2; die "apt-get update (deb-src) failed"; }
+    # the newest source, else the release's own (a mirror may lack the
+    # newest security upload's files)
+    (cd "$BUILD/debian-src" \
+        && { apt-get "${opts[@]}" source nginx || apt-get "${opts[@]}" source "nginx/$codename"; } \
+        ) >"$apt/source.log" 2>&1 \
+        || { tail -20 "$apt/source.log" >&2; die "apt-get source nginx failed"; }
+    dir=$(find "$BUILD/debian-src" -maxdepth 1 -type d -name 'nginx-1.*' | sort | tail -1)
+    [ -n "$dir" ] || die "apt-get source nginx left no nginx-1.* tree"
+    echo "$dir"
 }
 
 unit_tests() {
@@ -145,8 +259,14 @@ suite_files() {
         lib=$ROOT/t/lib:$ROOT/t/lib/runner
     fi
     (cd "$ROOT" && PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} \
-        TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-/usr/sbin/nginx} \
-        TEST_NGINX_LOAD_MODULES=$SO prove "$@")
+        TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-$NGINX_BIN} \
+        TEST_NGINX_LOAD_MODULES=${TEST_NGINX_LOAD_MODULES-$SO} prove "$@")
+}
+
+# The same suite against nginx with the module built in: nothing to load.
+suite_static() {
+    log "the suite against $STATIC_BIN (module built in)"
+    TEST_NGINX_BINARY=$STATIC_BIN TEST_NGINX_LOAD_MODULES= suite
 }
 
 # memcheck makes nginx some 20 times slower: the suites whose blocks
@@ -248,22 +368,38 @@ case $cmd in
     build)     install_deps; build_module ;;
     test)
         install_deps
-        if [ "${2:-}" = asan ]; then
+        case ${2:-} in
+        asan)
             NGX_BUILD=$BUILD/nginx-asan EXTRA_CC_OPT=$SANITIZE build_module
-            unit_tests; suite_asan
-        elif [ "${2:-}" = valgrind ]; then
-            install_deps valgrind; build_module; suite_valgrind
-        else
+            unit_tests; suite_asan ;;
+        valgrind)
+            install_deps valgrind; build_module; suite_valgrind ;;
+        static)
+            install_deps "${STATIC_PACKAGES[@]}"; build_static; suite_static ;;
+        deb)
+            # installs the package on this machine, then purges it
+            build_module
+            "$ROOT/t/deb/test-deb.sh" --install "$("$ROOT/t/deb/build-deb.sh" "$SO")" ;;
+        '')
+            install_deps "${STATIC_PACKAGES[@]}"
             build_module; unit_tests; emulator_tests; suite
-            # installs the package for a few seconds: after the suite
-            "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
-            # then the whole suite again under ASan/UBSan, and a short
-            # fuzzing of every parser
-            NGX_BUILD=$BUILD/nginx-asan EXTRA_CC_OPT=$SANITIZE build_module
-            suite_asan
-            install_deps clang libclang-rt-dev
-            "$ROOT/t/fuzz/run.sh" "${FUZZ_SECONDS:-10}"
-        fi ;;
+            build_static; suite_static
+            # Debian's package, ASan and fuzzing are about the installed
+            # nginx and the module's own code: not repeated for NGINX_SRC
+            if [ -z "${NGINX_SRC:-}" ]; then
+                # checked extracted, not installed: the host's packages
+                # are left as they are (./build.sh test deb installs it)
+                "$ROOT/t/deb/test-deb.sh" "$("$ROOT/t/deb/build-deb.sh" "$SO")"
+                # then the whole suite again under ASan/UBSan, and a short
+                # fuzzing of every parser
+                NGX_BUILD=$BUILD/nginx-asan EXTRA_CC_OPT=$SANITIZE build_module
+                suite_asan
+                install_deps clang libclang-rt-dev
+                "$ROOT/t/fuzz/run.sh" "${FUZZ_SECONDS:-10}"
+            fi ;;
+        *)
+            die "unknown test \"$2\" (asan, valgrind, static, deb)" ;;
+        esac ;;
     deb)       install_deps; build_module; "$ROOT/t/deb/build-deb.sh" "$SO" ;;
     bench)     install_deps wrk; build_module; "$ROOT/t/bench/run.sh" ;;
     soak)      install_deps; build_module

@@ -78,8 +78,6 @@
 
 #define NGX_HTTP_UNPROCESSABLE_ENTITY   422
 
-#define NGX_HTTP_PLAYFAB_METRICS_TEXT_MAX  65536
-
 
 /* the kinds of records in the zone, each with its own LRU and budget */
 typedef enum {

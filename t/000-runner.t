@@ -153,9 +153,9 @@ HTTP/1.0 1
 === TEST 9: chunked response is decoded
 --- config
     location = /chunked {
-        sub_filter_types *;
-        sub_filter 'cat' 'dog';
-        return 200 "the cat sat\n";
+        ssi on;
+        ssi_types *;
+        return 200 "the cat sat<!--# echo var=\"uri\" -->\n";
     }
 --- request
 GET /chunked
@@ -163,7 +163,7 @@ GET /chunked
 Transfer-Encoding: chunked
 !Content-Length
 --- response_body
-the dog sat
+the cat sat/chunked
 
 
 
@@ -222,3 +222,25 @@ invalid number of arguments in "return" directive
 GET /t
 --- response_body
 not what nginx returns
+
+
+
+=== TEST 14: skip_eval skips the block when its code is true
+--- skip_eval: 3: 1 + 1 == 2
+--- config
+    location = /t { return 200 "x\n"; }
+--- request
+GET /t
+--- response_body
+not what nginx returns
+
+
+
+=== TEST 15: skip_eval runs the block when its code is false
+--- skip_eval: 3: 1 + 1 == 3
+--- config
+    location = /t { return 200 "x\n"; }
+--- request
+GET /t
+--- response_body
+x

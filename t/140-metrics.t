@@ -112,3 +112,27 @@ X-API-Key: wrong
 --- must_die
 --- error_log
 "playfab_status" requires "playfab_zone"
+
+
+
+=== TEST 5: the page spans several of its 4 KB buffers and arrives whole, with its length; HEAD gives the length only
+--- config
+    location = /metrics {
+        playfab_status;
+    }
+--- request eval
+["GET /metrics", "GET /metrics", "HEAD /metrics"]
+--- error_code eval
+[200, 200, 200]
+--- response_headers_like eval
+["Content-Length: [1-9]\\d{4}", "Content-Length: [1-9]\\d{4}",
+ "Content-Length: [1-9]\\d{4}"]
+--- response_headers eval
+["!Transfer-Encoding", "!Transfer-Encoding", "!Transfer-Encoding"]
+--- response_body_like eval
+[exposition(),
+ qr/\A# HELP playfab_party_requests_total .{8192,}\nplayfab_zone_bytes\{state="free"\} [1-9]\d*\n.*\nplayfab_zone_evictions_total\{kind="idempotency"\} 0\n\z/s,
+ qr/\A\z/]
+--- no_error_log
+[error]
+[alert]

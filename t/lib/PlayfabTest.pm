@@ -20,6 +20,9 @@ my $Root     = abs_path(dirname(abs_path(__FILE__)) . '/../..');
 my $Emulator = "$Root/t/lib/playfab_emulator.py";
 my $Module   = "$Root/build/nginx/objs/ngx_http_playfab_party_module.so";
 
+# "nginx -V" of the binary under test, read once.
+my $NginxV;
+
 # Seconds the emulator gets to start listening, and to exit on SIGTERM.
 my $StartTimeout = 10;
 my $StopTimeout  = 5;
@@ -85,12 +88,51 @@ sub set_environment {
     $ENV{TEST_NGINX_EMU_PORT} ||= 1985;
     $ENV{TEST_NGINX_PLAYFAB_SECRET} //= 'emu-secret-key';
     $ENV{TEST_NGINX_PLAYFAB_TITLE}  //= 'EMU01';
-    if (!defined $ENV{TEST_NGINX_LOAD_MODULES} && -f $Module) {
+    if (!defined $ENV{TEST_NGINX_LOAD_MODULES} && -f $Module
+        && !built_in())
+    {
         $ENV{TEST_NGINX_LOAD_MODULES} = $Module;
         # CPAN's Test::Nginx::Util copied the variable when it was loaded
         no warnings 'once';
         $Test::Nginx::Util::LoadModules = $Module;
     }
+}
+
+
+# The binary under test was configured with --add-module= this checkout:
+# the module is built in, there is nothing to load.
+sub built_in {
+    for my $dir (nginx_v() =~ /--add-module=(\S+)/g) {
+        my $path = abs_path($dir);
+        return 1 if defined $path && $path eq $Root;
+    }
+    return 0;
+}
+
+
+# For a block's "--- skip_eval": true, with a note saying why, when the
+# binary under test was built without nginx's module NAME (for example
+# http_auth_request_module, which nginx builds only when configured
+# --with-http_auth_request_module).
+sub lacks_module {
+    my ($name) = @_;
+    return 0 if nginx_v() =~ /--with-\Q$name\E(?:\s|\z)/;
+    Test::More::diag("skipped: needs ngx_$name, which "
+        . nginx_binary() . " was built without");
+    return 1;
+}
+
+
+sub nginx_binary {
+    return $ENV{TEST_NGINX_BINARY} || 'nginx';
+}
+
+
+sub nginx_v {
+    return $NginxV if defined $NginxV;
+    my $binary = nginx_binary();
+    $NginxV = qx{"$binary" -V 2>&1} // '';
+    return $NginxV;
 }
 
 
@@ -350,7 +392,12 @@ Each variable keeps a value it already has:
     TEST_NGINX_PLAYFAB_SECRET  emu-secret-key: the title secret key
     TEST_NGINX_PLAYFAB_TITLE   EMU01: the title id
     TEST_NGINX_LOAD_MODULES    build/nginx/objs/ngx_http_playfab_party_module.so
-                               (absolute), if that file exists
+                               (absolute), if that file exists and the
+                               binary does not have the module built in
+
+A binary has the module built in when its C<nginx -V> shows
+C<--add-module=> this checkout; for a binary built otherwise with the
+module in it, set C<TEST_NGINX_LOAD_MODULES> empty.
 
 =head2 The emulator
 
@@ -448,5 +495,14 @@ way; C<undef> deletes the key:
 =head2 api_key_line($name, $key)
 
 A line of an API key file: C<"$name " . sha256_hex($key) . "\n">.
+
+=head2 PlayfabTest::lacks_module($name)
+
+Not exported; for a block's C<--- skip_eval>.  True, with a diagnostic
+saying so, when the binary under test (C<TEST_NGINX_BINARY>) was not
+configured C<--with-$name>; for a block that needs a module nginx does
+not build by default:
+
+    --- skip_eval: 21: PlayfabTest::lacks_module('http_auth_request_module')
 
 =cut

@@ -49,7 +49,7 @@ Test::More; C<run_tests> plans C<no_plan> if nothing was planned.
     error_code  error_code_like  response_body  response_body_like
     response_body_unlike  response_headers  response_headers_like
     error_log  no_error_log  must_die  timeout  wait  log_level  abort
-    ignore_response  expect_worker_crash  SKIP  ONLY  LAST
+    ignore_response  expect_worker_crash  skip_eval  SKIP  ONLY  LAST
 
 Expected values (error_code, response_*) may be eval ARRAYs with one entry
 per request; a plain value applies to every request. C<response_headers>
@@ -60,6 +60,9 @@ C<error_log> and C<no_error_log> are substring patterns (one per line, or
 an eval string, qr// or ARRAY) checked once per block, after nginx has
 stopped, against everything it logged (error.log and stderr). Every block
 also gets a "no worker crash" assertion. Unknown sections are ignored.
+
+C<--- skip_eval: N: CODE> skips the block, as N skipped tests named
+"NAME - skip_eval", when the Perl CODE returns true (as in CPAN).
 
 C<--- expect_worker_crash: 9> (signal numbers, space-separated) is for
 blocks that kill workers on purpose: the "no worker crash" check then
@@ -239,6 +242,8 @@ sub run_block {
     my $name = $block->name;
     my $first_test = Test::More->builder->current_test;
 
+    return if skip_block($block);
+
     # Work out everything that can die (bad section values, unset
     # variables) before nginx is started.
     my $must_die = $block->must_die;
@@ -276,6 +281,22 @@ sub run_block {
 
     my @results = Test::More->builder->summary;
     diag_log_tail(\@log) if grep { !$_ } @results[$first_test .. $#results];
+}
+
+# "--- skip_eval: N: CODE": N skipped tests when CODE returns true.
+sub skip_block {
+    my ($block) = @_;
+    my $name = $block->name;
+    my $spec = $block->skip_eval;
+    return 0 unless defined $spec;
+    my ($count, $code) = $spec =~ /\A\s*(\d+)\s*:\s*(.*)\z/s
+        or bail_out("$name - bad --- skip_eval \"$spec\" (N: CODE)");
+    my $skip = eval $code;
+    bail_out("$name - skip_eval - failed to eval the Perl code"
+        . " \"$code\": $@") if $@;
+    return 0 unless $skip;
+    SKIP: { Test::More::skip("$name - skip_eval", $count) }
+    return 1;
 }
 
 # Shows the end of what nginx logged, leaving out debug entries (and
