@@ -218,6 +218,7 @@ ngx_http_playfab_status_handler(ngx_http_request_t *r)
 
     p = ngx_http_playfab_metrics_write(b->pos, &zone->sh->metrics,
                                        zone->shpool);
+    p = ngx_http_playfab_keys_metrics(pmcf->shm_zone, p, b->end);
     b->last = p;
     b->last_buf = 1;
     b->last_in_chain = 1;

@@ -84,7 +84,14 @@ typedef enum {
 typedef struct {
     ngx_shm_zone_t               *shm_zone;
     ngx_flag_t                    redact;        /* the module is used */
+    ngx_array_t                  *keysets;       /* fetched key sources */
 } ngx_http_playfab_main_conf_t;
+
+
+typedef struct ngx_http_playfab_keyset_s  ngx_http_playfab_keyset_t;
+
+#define NGX_HTTP_PLAYFAB_KEYSET_WAIT  1     /* the caller may wait */
+#define NGX_HTTP_PLAYFAB_KEYSET_KID   2     /* the token's kid is unknown */
 
 
 typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
@@ -123,8 +130,14 @@ typedef struct {
 } ngx_http_playfab_loc_conf_t;
 
 
-/* one PlayFab call made through a subrequest */
-typedef struct {
+typedef struct ngx_http_playfab_call_s  ngx_http_playfab_call_t;
+
+typedef void (*ngx_http_playfab_fetched_pt)(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call);
+
+
+/* one PlayFab call, or a key set's fetch, made through a subrequest */
+struct ngx_http_playfab_call_s {
     ngx_http_request_t           *request;       /* the main request */
     ngx_http_playfab_op_e         op;
     unsigned                      active:1;
@@ -137,8 +150,11 @@ typedef struct {
     ngx_str_t                     body;
     time_t                        date;          /* PlayFab's Date, or -1 */
     ngx_int_t                     retry_after;   /* header, or -1 */
+    long                          max_age;       /* Cache-Control, or -1 */
     ngx_msec_t                    start;
-} ngx_http_playfab_call_t;
+    ngx_http_playfab_fetched_pt   fetched;       /* a fetch's handler */
+    void                         *data;          /* and its data */
+};
 
 
 /* what a failed request tells its caller: see docs/errors.md */
@@ -185,6 +201,10 @@ typedef struct {
     ngx_http_playfab_identity_t   identity;
     unsigned                      entity_started:1;
     unsigned                      jwt_done:1;
+    unsigned                      jwt_kid:1;       /* refresh was asked */
+    unsigned                      keys_waiting:1;
+    ngx_msec_t                    keys_deadline;
+    ngx_http_playfab_call_t       keys_call;       /* JWK Set fetch */
     ngx_int_t                     jwt_rc;
     playfab_jwt_t                *jwt;
     ngx_str_t                     entity_token;    /* the player's */
@@ -224,6 +244,27 @@ typedef struct {
     unsigned                      replace_body:1;
     ngx_str_t                     problem_body;
 } ngx_http_playfab_ctx_t;
+
+
+/* key set lookup outcome (ngx_http_playfab_keystore.c) */
+typedef enum {
+    NGX_HTTP_PLAYFAB_KEYS_USE = 0,       /* use the set */
+    NGX_HTTP_PLAYFAB_KEYS_REFRESH,       /* use it; lease taken: refresh */
+    NGX_HTTP_PLAYFAB_KEYS_FETCH,         /* lease taken: fetch, wait */
+    NGX_HTTP_PLAYFAB_KEYS_WAIT,          /* another fetches: wait */
+    NGX_HTTP_PLAYFAB_KEYS_FAILED,        /* no set; the last fetch failed */
+    NGX_HTTP_PLAYFAB_KEYS_ERROR          /* no memory */
+} ngx_http_playfab_keys_e;
+
+#define NGX_HTTP_PLAYFAB_KEYS_SCHEDULED  0
+#define NGX_HTTP_PLAYFAB_KEYS_KID        1
+#define NGX_HTTP_PLAYFAB_KEYS_AWAIT      2
+
+typedef struct {
+    ngx_msec_t                    timeout;       /* of a fetch's lease */
+    time_t                        interval;      /* between fetches out
+                                                    of schedule */
+} ngx_http_playfab_keys_lease_t;
 
 
 /* token cache lookup outcome */
@@ -277,7 +318,7 @@ ngx_int_t ngx_http_playfab_status_handler(ngx_http_request_t *r);
 
 /* ngx_http_playfab_auth_jwt.c */
 ngx_int_t ngx_http_playfab_auth_jwt(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
+    ngx_http_playfab_ctx_t *ctx, ngx_uint_t wait);
 ngx_int_t ngx_http_playfab_jwt_add_variables(ngx_conf_t *cf);
 char *ngx_http_playfab_jwt_check(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *plcf);
@@ -293,6 +334,18 @@ char *ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_playfab_jwt_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* ngx_http_playfab_keyset.c */
+ngx_int_t ngx_http_playfab_keyset_get(ngx_http_request_t *r,
+    ngx_http_playfab_keyset_t *ks, ngx_uint_t flags, playfab_jwks_t **keys);
+char *ngx_http_playfab_keyset_conf(ngx_conf_t *cf,
+    ngx_http_playfab_keyset_t **out);
+char *ngx_http_playfab_keyset_bind(ngx_conf_t *cf,
+    ngx_http_playfab_keyset_t *ks, u_char *file, ngx_uint_t line);
+ngx_str_t *ngx_http_playfab_keyset_name(ngx_http_playfab_keyset_t *ks);
+uint64_t ngx_http_playfab_keyset_generation(ngx_http_playfab_keyset_t *ks);
 
 /* ngx_http_playfab_auth_entity.c */
 ngx_int_t ngx_http_playfab_entity_start(ngx_http_request_t *r,
@@ -335,6 +388,9 @@ ngx_uint_t ngx_http_playfab_api_retry(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, playfab_envelope_t *env,
     playfab_reply_e reply);
 const char *ngx_http_playfab_op_name(ngx_http_playfab_op_e op);
+ngx_int_t ngx_http_playfab_api_fetch(ngx_http_request_t *r,
+    ngx_http_playfab_call_t *call, ngx_str_t *uri,
+    ngx_http_playfab_fetched_pt fetched, void *data);
 ngx_uint_t ngx_http_playfab_api_subrequest(ngx_http_request_t *r);
 ngx_int_t ngx_http_playfab_api_init(ngx_conf_t *cf);
 
@@ -363,6 +419,19 @@ ngx_uint_t ngx_http_playfab_token_invalidate(ngx_shm_zone_t *zone,
     ngx_str_t *title, uint64_t gen);
 void ngx_http_playfab_token_suspect(ngx_shm_zone_t *zone, ngx_str_t *title,
     uint64_t gen);
+
+/* ngx_http_playfab_keystore.c */
+ngx_http_playfab_keys_e ngx_http_playfab_keys_acquire(
+    ngx_shm_zone_t *shm_zone, ngx_str_t *name, ngx_uint_t mode,
+    ngx_http_playfab_keys_lease_t *lease, ngx_pool_t *pool, ngx_str_t *json,
+    uint64_t *gen);
+ngx_int_t ngx_http_playfab_keys_store(ngx_shm_zone_t *shm_zone,
+    ngx_str_t *name, ngx_str_t *json, time_t lifetime, time_t stale,
+    uint64_t *gen);
+time_t ngx_http_playfab_keys_release(ngx_shm_zone_t *shm_zone,
+    ngx_str_t *name, ngx_http_playfab_keys_lease_t *lease);
+u_char *ngx_http_playfab_keys_metrics(ngx_shm_zone_t *shm_zone, u_char *p,
+    u_char *last);
 
 /* ngx_http_playfab_problem.c */
 ngx_int_t ngx_http_playfab_problem(ngx_http_request_t *r, ngx_uint_t status,

@@ -112,6 +112,8 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
     ngx_rbtree_init(&zone->sh->records, &zone->sh->records_sentinel,
                     ngx_http_playfab_store_insert);
     ngx_queue_init(&zone->sh->records_lru);
+    ngx_rbtree_init(&zone->sh->keysets, &zone->sh->keysets_sentinel,
+                    ngx_str_rbtree_insert_value);
 
     len = sizeof(" in playfab zone \"\"") + shm_zone->shm.name.len;
 

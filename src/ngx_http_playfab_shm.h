@@ -13,7 +13,7 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  6
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  7
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
@@ -49,6 +49,9 @@ typedef struct {
                                                        idempotency keys */
     ngx_rbtree_node_t             records_sentinel;
     ngx_queue_t                   records_lru;      /* most recent first */
+
+    ngx_rbtree_t                  keysets;          /* fetched JWK Sets */
+    ngx_rbtree_node_t             keysets_sentinel;
 } ngx_http_playfab_shctx_t;
 
 
