@@ -129,8 +129,10 @@ ngx_http_playfab_keyset_get(ngx_http_request_t *r,
                        mode == NGX_HTTP_PLAYFAB_KEYS_KID ? "an unknown kid"
                                                          : "lack of a set");
 
-        if (ctx->keys_call.active
-            || ngx_http_playfab_api_fetch(r, &ctx->keys_call, &ks->uri,
+        /* r's own fetch, if it outlived its lease, keeps the new one */
+
+        if (!ctx->keys_call.active
+            && ngx_http_playfab_api_fetch(r, &ctx->keys_call, &ks->uri,
                                           ngx_http_playfab_keyset_fetched,
                                           ks)
                != NGX_AGAIN)
