@@ -99,7 +99,14 @@ typedef enum {
 typedef struct {
     ngx_shm_zone_t               *shm_zone;
     ngx_flag_t                    redact;        /* the module is used */
+    ngx_array_t                  *keysets;       /* fetched key sources */
 } ngx_http_playfab_main_conf_t;
+
+
+typedef struct ngx_http_playfab_keyset_s  ngx_http_playfab_keyset_t;
+
+#define NGX_HTTP_PLAYFAB_KEYSET_WAIT  1     /* the caller may wait */
+#define NGX_HTTP_PLAYFAB_KEYSET_KID   2     /* the token's kid is unknown */
 
 
 typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
@@ -145,7 +152,7 @@ typedef void (*ngx_http_playfab_call_pt)(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call);
 
 
-/* one PlayFab call made through a subrequest */
+/* one PlayFab call, or a key set's fetch, made through a subrequest */
 struct ngx_http_playfab_call_s {
     ngx_http_request_t           *request;       /* the main request */
     ngx_http_playfab_op_e         op;
@@ -159,8 +166,10 @@ struct ngx_http_playfab_call_s {
     ngx_str_t                     body;
     time_t                        date;          /* PlayFab's Date, or -1 */
     ngx_int_t                     retry_after;   /* header, or -1 */
+    long                          max_age;       /* Cache-Control, or -1 */
     ngx_msec_t                    start;
     ngx_http_playfab_call_pt      handler;       /* background calls */
+    void                         *data;          /* the handler's */
 };
 
 
@@ -208,6 +217,10 @@ typedef struct {
     ngx_http_playfab_identity_t   identity;
     unsigned                      entity_started:1;
     unsigned                      jwt_done:1;
+    unsigned                      jwt_kid:1;       /* refresh was asked */
+    unsigned                      keys_waiting:1;
+    ngx_msec_t                    keys_deadline;
+    ngx_http_playfab_call_t       keys_call;       /* JWK Set fetch */
     ngx_int_t                     jwt_rc;
     playfab_jwt_t                *jwt;
     ngx_str_t                     entity_token;    /* the player's */
@@ -247,6 +260,27 @@ typedef struct {
     unsigned                      replace_body:1;
     ngx_str_t                     problem_body;
 } ngx_http_playfab_ctx_t;
+
+
+/* key set lookup outcome (ngx_http_playfab_keystore.c) */
+typedef enum {
+    NGX_HTTP_PLAYFAB_KEYS_USE = 0,       /* use the set */
+    NGX_HTTP_PLAYFAB_KEYS_REFRESH,       /* use it; lease taken: refresh */
+    NGX_HTTP_PLAYFAB_KEYS_FETCH,         /* lease taken: fetch, wait */
+    NGX_HTTP_PLAYFAB_KEYS_WAIT,          /* another fetches: wait */
+    NGX_HTTP_PLAYFAB_KEYS_FAILED,        /* no set; the last fetch failed */
+    NGX_HTTP_PLAYFAB_KEYS_ERROR          /* no memory */
+} ngx_http_playfab_keys_e;
+
+#define NGX_HTTP_PLAYFAB_KEYS_SCHEDULED  0
+#define NGX_HTTP_PLAYFAB_KEYS_KID        1
+#define NGX_HTTP_PLAYFAB_KEYS_AWAIT      2
+
+typedef struct {
+    ngx_msec_t                    timeout;       /* of a fetch's lease */
+    time_t                        interval;      /* between fetches out
+                                                    of schedule */
+} ngx_http_playfab_keys_lease_t;
 
 
 /* token cache lookup outcome */

@@ -6,12 +6,14 @@
  * client's reaches PlayFab), the reply collected in memory by a body
  * filter of ours, up to the location's subrequest_output_buffer_size;
  * and the mapping of PlayFab's failures to our responses
- * (docs/errors.md).
+ * (docs/errors.md).  Key sets are fetched the same way: a GET, in the
+ * background, to the location the studio names.
  */
 
 #include "ngx_http_playfab_api.h"
 #include "playfab_errors.h"
 #include "playfab_http.h"
+#include "playfab_time.h"
 
 
 static ngx_int_t ngx_http_playfab_api_headers(ngx_http_request_t *r,
@@ -21,9 +23,12 @@ static ngx_int_t ngx_http_playfab_api_header(ngx_http_request_t *r,
     ngx_table_elt_t **hp);
 static ngx_int_t ngx_http_playfab_api_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
+static ngx_int_t ngx_http_playfab_api_fetch_done(ngx_http_request_t *sr,
+    void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_playfab_api_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_playfab_retry_after(ngx_http_request_t *sr);
+static long ngx_http_playfab_max_age(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_playfab_fault(ngx_http_request_t *r,
     ngx_http_playfab_call_t *call, playfab_fault_t *fault,
     ngx_http_playfab_problem_t *problem);
@@ -58,6 +63,7 @@ static ngx_str_t  ngx_http_playfab_secret_header =
     ngx_string("X-SecretKey");
 static ngx_str_t  ngx_http_playfab_token_header =
     ngx_string("X-EntityToken");
+static ngx_str_t  ngx_http_playfab_accept = ngx_string("Accept");
 
 
 /* one of the module's own calls to PlayFab, which no other can pass for */
@@ -66,7 +72,9 @@ ngx_uint_t
 ngx_http_playfab_api_subrequest(ngx_http_request_t *r)
 {
     return r->post_subrequest != NULL
-           && r->post_subrequest->handler == ngx_http_playfab_api_done;
+           && (r->post_subrequest->handler == ngx_http_playfab_api_done
+               || r->post_subrequest->handler
+                  == ngx_http_playfab_api_fetch_done);
 }
 
 
@@ -187,6 +195,111 @@ ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
                    done ? " in the background" : "");
 
     return NGX_AGAIN;
+}
+
+
+/*
+ * A GET of uri in the background, with a header list of its own (the
+ * client's credentials never reach the key provider) and no body; the
+ * reply is kept in memory as PlayFab's are.  fetched(r, call) runs when
+ * it is over, even after r was answered.  NGX_AGAIN, or NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_http_playfab_api_fetch(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
+    ngx_str_t *uri, ngx_http_playfab_call_pt fetched, void *data)
+{
+    ngx_str_t                    any;
+    ngx_http_request_t          *sr;
+    ngx_http_post_subrequest_t  *ps;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_playfab_api_fetch_done;
+    ps->data = call;
+
+    ngx_memzero(call, sizeof(ngx_http_playfab_call_t));
+    call->request = r;
+    call->background = 1;
+    call->date = -1;
+    call->retry_after = -1;
+    call->max_age = -1;
+    call->start = ngx_current_msec;
+    call->handler = fetched;
+    call->data = data;
+
+    if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |NGX_HTTP_SUBREQUEST_BACKGROUND)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    call->active = 1;
+
+    sr->method = NGX_HTTP_GET;
+    ngx_str_set(&sr->method_name, "GET");
+    sr->request_body = NULL;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    ngx_str_set(&any, "application/jwk-set+json, application/json");
+
+    if (ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_accept, &any,
+                                    NULL)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: fetch of \"%V\" started", uri);
+
+    return NGX_AGAIN;
+}
+
+
+static ngx_int_t
+ngx_http_playfab_api_fetch_done(ngx_http_request_t *sr, void *data,
+    ngx_int_t rc)
+{
+    ngx_http_playfab_call_t  *call = data;
+
+    if (call->done) {
+        return rc;
+    }
+
+    call->done = 1;
+    call->active = 0;
+    call->rc = (rc == NGX_OK && call->oversize) ? NGX_ERROR : rc;
+
+    if (sr->upstream && sr->upstream->headers_in.status_n) {
+        call->status = sr->upstream->headers_in.status_n;
+        call->max_age = ngx_http_playfab_max_age(sr);
+    }
+
+    ngx_log_debug4(NGX_LOG_DEBUG_HTTP, sr->connection->log, 0,
+                   "playfab: fetch done: rc %i, status %ui, %uz bytes, "
+                   "%M ms", rc, call->status, call->body.len,
+                   ngx_current_msec - call->start);
+
+    call->handler(call->request, call);
+
+    return rc;
 }
 
 
@@ -343,9 +456,7 @@ ngx_http_playfab_api_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     ngx_http_playfab_call_t   *call;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (r->post_subrequest == NULL
-        || r->post_subrequest->handler != ngx_http_playfab_api_done)
-    {
+    if (!ngx_http_playfab_api_subrequest(r)) {
         return ngx_http_next_body_filter(r, in);
     }
 
@@ -437,6 +548,49 @@ ngx_http_playfab_retry_after(ngx_http_request_t *sr)
         }
 
         return ngx_max(0, ngx_min(t - ngx_time(), PLAYFAB_RETRY_AFTER_MAX));
+    }
+}
+
+
+/* the least lifetime the reply's Cache-Control fields give, or -1 */
+
+static long
+ngx_http_playfab_max_age(ngx_http_request_t *sr)
+{
+    long              age, n;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    age = -1;
+    part = &sr->upstream->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return age;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != sizeof("Cache-Control") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
+                               h[i].key.len)
+               != 0)
+        {
+            continue;
+        }
+
+        n = playfab_cache_max_age((char *) h[i].value.data, h[i].value.len);
+
+        if (n >= 0 && (age == -1 || n < age)) {
+            age = n;
+        }
     }
 }
 

@@ -44,9 +44,12 @@ ngx_http_playfab_auth_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    /* an entity token that PlayFab must validate */
+    /* a JWT whose keys must be fetched, or an entity token that PlayFab
+     * must validate */
 
-    rc = ngx_http_playfab_auth_entity(r, ctx);
+    rc = (plcf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT)
+         ? ngx_http_playfab_auth_jwt(r, ctx, 1)
+         : ngx_http_playfab_auth_entity(r, ctx);
 
     if (rc == NGX_AGAIN) {
         return NGX_AGAIN;
@@ -97,8 +100,8 @@ ngx_http_playfab_subrequest_guard(ngx_http_request_t *r)
 
 
 /*
- * What can be known without waiting on anything (API keys, JWTs, an
- * entity token's record), so that the identity variables can ask before
+ * What can be known without waiting on anything (API keys, JWTs whose
+ * keys are at hand, an entity token's record), so that the identity variables can ask before
  * the ACCESS phase (limit_req keys are evaluated in PREACCESS); the
  * outcome is kept for the phase.  NGX_DECLINED: PlayFab must be asked.
  */
@@ -120,7 +123,12 @@ ngx_http_playfab_auth_sync(ngx_http_request_t *r,
         break;
 
     case NGX_HTTP_PLAYFAB_AUTH_JWT:
-        rc = ngx_http_playfab_auth_jwt(r, ctx);
+        rc = ngx_http_playfab_auth_jwt(r, ctx, 0);
+
+        if (rc == NGX_DECLINED) {
+            return NGX_DECLINED;
+        }
+
         break;
 
     case NGX_HTTP_PLAYFAB_AUTH_ENTITY_TOKEN:

@@ -2,15 +2,19 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * "playfab_auth jwt": the caller's JSON Web Token, verified with the keys
- * and the policy of the location (src/playfab_jwt.c does the work).  Keys
- * are loaded at configuration time, so a reload picks up rotated ones.
- * The token is verified once per request, lazily: $playfab_jwt_claim_*
- * used by limit_req (PREACCESS) verifies it before the ACCESS phase does.
+ * and the policy of the location (src/playfab_jwt.c does the work).  Key
+ * files are loaded at configuration time, so a reload picks up rotated
+ * ones; a key set fetched from the studio's identity provider
+ * (ngx_http_playfab_keyset.c) follows the provider by itself.  The token
+ * is verified once per request, lazily: $playfab_jwt_claim_* used by
+ * limit_req (PREACCESS) verifies it before the ACCESS phase does, unless
+ * its keys must first be fetched, which only the ACCESS phase waits for.
  *
  * Each worker remembers the last tokens whose signature it verified, per
  * location (a bounded direct-mapped table, compared byte for byte), so a
  * client reusing its token pays no RSA/ECDSA verification; the times and
- * claims are checked again at every use.
+ * claims are checked again at every use, and a token verified with
+ * another generation of a fetched set is verified again.
  */
 
 #include "ngx_http_playfab_features.h"
@@ -32,6 +36,7 @@ typedef struct {
     playfab_jwt_t                *jwt;
     ngx_uint_t                    refs;          /* requests using it */
     unsigned                      cached:1;      /* still in the table */
+    uint64_t                      gen;           /* of the fetched set */
     ngx_str_t                     subject;
     ngx_str_t                     realm;
     size_t                        len;
@@ -41,13 +46,17 @@ typedef struct {
 
 struct ngx_http_playfab_jwt_conf_s {
     ngx_http_playfab_jwt_entry_t **cache;       /* this worker's */
-    playfab_jwks_t               *keys;
+    playfab_jwks_t               *keys;          /* the key files' */
+    ngx_http_playfab_keyset_t    *keyset;        /* or a fetched set */
+    u_char                       *keyset_file;   /* where it was named */
+    ngx_uint_t                    keyset_line;
     ngx_array_t                  *audiences;     /* of char * */
     ngx_array_t                  *claims;        /* of claim rules */
     ngx_int_t                     token;         /* variable index, or
                                                     NGX_CONF_UNSET: Bearer */
     playfab_jwt_policy_t          policy;
-    ngx_str_t                     realm;         /* the key files */
+    ngx_str_t                     realm;         /* the key files, or
+                                                    the fetched set */
     unsigned                      algs_set:1;
     unsigned                      leeway_set:1;
     unsigned                      subject_set:1;
@@ -57,8 +66,13 @@ struct ngx_http_playfab_jwt_conf_s {
 static void ngx_http_playfab_jwt_cleanup(void *data);
 static ngx_http_playfab_jwt_entry_t **ngx_http_playfab_jwt_slot(
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token);
+static ngx_int_t ngx_http_playfab_jwt_keys(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx, ngx_http_playfab_jwt_conf_t *jcf,
+    ngx_uint_t wait, playfab_jwks_t **keys, playfab_jwt_policy_t *policy,
+    uint64_t *gen);
 static ngx_http_playfab_jwt_entry_t *ngx_http_playfab_jwt_verified(
     ngx_http_request_t *r, ngx_http_playfab_jwt_conf_t *jcf,
+    playfab_jwks_t *keys, playfab_jwt_policy_t *policy, uint64_t gen,
     ngx_str_t *token, playfab_error_t *err);
 static void ngx_http_playfab_jwt_release(void *data);
 static void ngx_http_playfab_jwt_drop(ngx_http_playfab_jwt_entry_t *e);
@@ -81,17 +95,23 @@ static ngx_str_t  ngx_http_playfab_jwt_claim_prefix =
 
 /*
  * The verification, once per request: NGX_OK with ctx->jwt set, or an
- * HTTP status with the problem set.  The ACCESS handler and the claim
- * variables both call it.
+ * HTTP status with the problem set.  The claim variables call it before
+ * the ACCESS phase without wait: NGX_DECLINED then says that the keys
+ * must first be fetched, which the ACCESS phase calls it again with wait
+ * to do (NGX_AGAIN while it waits).
  */
 
 ngx_int_t
-ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
+ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
+    ngx_uint_t wait)
 {
+    uint64_t                       gen;
     ngx_str_t                      token;
     ngx_int_t                      rc;
+    playfab_jwks_t                *keys;
     playfab_error_t                err;
     ngx_pool_cleanup_t            *cln;
+    playfab_jwt_policy_t           policy;
     ngx_http_playfab_jwt_conf_t   *jcf;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_jwt_entry_t  *e;
@@ -100,36 +120,63 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
         return ctx->jwt_rc;
     }
 
+    if (ctx->wait_event.timer_set) {
+        return wait ? NGX_AGAIN : NGX_DECLINED;
+    }
+
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     jcf = plcf->jwt;
-
-    ctx->jwt_done = 1;
 
     rc = ngx_http_playfab_jwt_token(r, jcf, &token);
 
     if (rc == NGX_DECLINED) {
-        ctx->jwt_rc = ngx_http_playfab_auth_reject(r,
-                          NGX_HTTP_PLAYFAB_R_MISSING, "Bearer",
-                          "no bearer token");
-        return ctx->jwt_rc;
+        rc = ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_MISSING,
+                                          "Bearer", "no bearer token");
+        goto done;
     }
 
     if (rc != NGX_OK) {
-        ctx->jwt_rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return ctx->jwt_rc;
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
+    }
+
+    for ( ;; ) {
+        rc = ngx_http_playfab_jwt_keys(r, ctx, jcf, wait, &keys, &policy,
+                                       &gen);
+
+        if (rc == NGX_DECLINED || rc == NGX_AGAIN) {
+            return rc;
+        }
+
+        if (rc != NGX_OK) {
+            goto done;
+        }
+
+        e = ngx_http_playfab_jwt_verified(r, jcf, keys, &policy, gen, &token,
+                                          &err);
+
+        /* a kid the fetched set lacks: the provider may have rotated */
+
+        if (e == NULL && jcf->keyset && !ctx->jwt_kid
+            && ngx_strcmp(err.code, "unknown_kid") == 0)
+        {
+            ctx->jwt_kid = 1;
+            continue;
+        }
+
+        break;
+    }
+
+    if (e == NULL) {
+        rc = ngx_http_playfab_jwt_reject(r, &err);
+        goto done;
     }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
-        ctx->jwt_rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return ctx->jwt_rc;
-    }
-
-    e = ngx_http_playfab_jwt_verified(r, jcf, &token, &err);
-
-    if (e == NULL) {
-        ctx->jwt_rc = ngx_http_playfab_jwt_reject(r, &err);
-        return ctx->jwt_rc;
+        ngx_http_playfab_jwt_drop(e);
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
     }
 
     e->refs++;
@@ -141,11 +188,57 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     ngx_str_set(&ctx->principal.method, "jwt");
     ctx->principal.realm = e->realm;
     ctx->principal.subject = e->subject;
-    ctx->jwt_rc = NGX_OK;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: JWT of \"%V\" accepted",
                    &ctx->principal.subject);
+
+    rc = NGX_OK;
+
+done:
+
+    ctx->jwt_done = 1;
+    ctx->jwt_rc = rc;
+
+    return rc;
+}
+
+
+/*
+ * The keys and the policy to verify with: the key files', or the
+ * fetched set of this moment, whose algorithms are the policy's unless
+ * the location lists its own.
+ */
+
+static ngx_int_t
+ngx_http_playfab_jwt_keys(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
+    ngx_http_playfab_jwt_conf_t *jcf, ngx_uint_t wait, playfab_jwks_t **keys,
+    playfab_jwt_policy_t *policy, uint64_t *gen)
+{
+    ngx_int_t  rc;
+
+    *policy = jcf->policy;
+
+    if (jcf->keyset == NULL) {
+        *keys = jcf->keys;
+        *gen = 0;
+        return NGX_OK;
+    }
+
+    rc = ngx_http_playfab_keyset_get(r, jcf->keyset,
+                                     (wait ? NGX_HTTP_PLAYFAB_KEYSET_WAIT : 0)
+                                     | (ctx->jwt_kid ? NGX_HTTP_PLAYFAB_KEYSET_KID
+                                                     : 0),
+                                     keys);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    *gen = ngx_http_playfab_keyset_generation(jcf->keyset);
+
+    if (!jcf->algs_set) {
+        policy->algs = playfab_jwks_algs(*keys);
+    }
 
     return NGX_OK;
 }
@@ -158,7 +251,9 @@ ngx_http_playfab_auth_jwt(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
 
 static ngx_http_playfab_jwt_entry_t *
 ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
-    ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token, playfab_error_t *err)
+    ngx_http_playfab_jwt_conf_t *jcf, playfab_jwks_t *keys,
+    playfab_jwt_policy_t *policy, uint64_t gen, ngx_str_t *token,
+    playfab_error_t *err)
 {
     long                            sub, iss;
     u_char                         *p;
@@ -171,11 +266,10 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
 
     /* constant time: the table holds other callers' tokens */
 
-    if (e && e->len == token->len
+    if (e && e->gen == gen && e->len == token->len
         && CRYPTO_memcmp(e->token, token->data, token->len) == 0)
     {
-        if (playfab_jwt_recheck(e->jwt, &jcf->policy, (int64_t) ngx_time(),
-                                err)
+        if (playfab_jwt_recheck(e->jwt, policy, (int64_t) ngx_time(), err)
             != 0)
         {
             return NULL;
@@ -186,16 +280,16 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
         return e;
     }
 
-    jwt = playfab_jwt_verify(jcf->keys, &jcf->policy, (char *) token->data,
-                             token->len, (int64_t) ngx_time(), err);
+    jwt = playfab_jwt_verify(keys, policy, (char *) token->data, token->len,
+                             (int64_t) ngx_time(), err);
     if (jwt == NULL) {
         return NULL;
     }
 
     /* the policy checked both claims: text, at most 1024 bytes; -1: no iss */
 
-    sub = playfab_jwt_claim(jwt, jcf->policy.subject,
-                            ngx_strlen(jcf->policy.subject), NULL, 0);
+    sub = playfab_jwt_claim(jwt, policy->subject, ngx_strlen(policy->subject),
+                            NULL, 0);
     iss = playfab_jwt_claim(jwt, "iss", 3, NULL, 0);
 
     if (sub <= 0 || iss < -1) {
@@ -216,13 +310,14 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
     e->jwt = jwt;
     e->refs = 0;
     e->cached = 0;
+    e->gen = gen;
     e->len = token->len;
     p = ngx_cpymem(e->token, token->data, token->len);
 
     e->subject.data = p;
     e->subject.len = sub;
-    p += playfab_jwt_claim(jwt, jcf->policy.subject,
-                           ngx_strlen(jcf->policy.subject), (char *) p, sub);
+    p += playfab_jwt_claim(jwt, policy->subject, ngx_strlen(policy->subject),
+                           (char *) p, sub);
 
     e->realm.data = p;
 
@@ -451,7 +546,7 @@ ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
 
     /* verified once per request: the ACCESS phase reuses the outcome */
 
-    if (ngx_http_playfab_auth_jwt(r->main, ctx) != NGX_OK) {
+    if (ngx_http_playfab_auth_jwt(r->main, ctx, 0) != NGX_OK) {
         return NGX_OK;
     }
 
@@ -529,15 +624,40 @@ ngx_http_playfab_jwt_check(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
 
     jcf = plcf->jwt;
 
-    if (jcf == NULL || playfab_jwks_count(jcf->keys) == 0) {
+    if (jcf == NULL
+        || (playfab_jwks_count(jcf->keys) == 0 && jcf->keyset == NULL))
+    {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "playfab: \"playfab_auth jwt\" requires "
-                      "\"playfab_auth_jwt_key\" in %s:%ui",
+                      "\"playfab_auth_jwt_key\" or "
+                      "\"playfab_auth_jwt_key_request\" in %s:%ui",
                       plcf->auth_file, plcf->auth_line);
         return NGX_CONF_ERROR;
     }
 
-    if (!jcf->algs_set) {
+    if (jcf->keyset) {
+
+        /* one realm, one key source: a set is never mixed with files */
+
+        if (playfab_jwks_count(jcf->keys)) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "playfab: \"playfab_auth_jwt_key_request\" in "
+                          "%s:%ui cannot be combined with "
+                          "\"playfab_auth_jwt_key\"",
+                          jcf->keyset_file, jcf->keyset_line);
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_playfab_keyset_bind(cf, jcf->keyset, jcf->keyset_file,
+                                         jcf->keyset_line)
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        jcf->realm = *ngx_http_playfab_keyset_name(jcf->keyset);
+
+    } else if (!jcf->algs_set) {
         jcf->policy.algs = playfab_jwks_algs(jcf->keys);
     }
 
@@ -675,6 +795,31 @@ ngx_http_playfab_jwt_realm_add(ngx_conf_t *cf,
     jcf->realm.len = len + full.len;
 
     return NGX_CONF_OK;
+}
+
+
+/* playfab_auth_jwt_key_request URI [min_age= max_age= stale= interval=
+ * timeout=]; */
+
+char *
+ngx_http_playfab_jwt_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_playfab_jwt_conf_t  *jcf;
+
+    jcf = ngx_http_playfab_jwt_conf(cf, conf);
+    if (jcf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jcf->keyset) {
+        return "is duplicate";
+    }
+
+    jcf->keyset_file = cf->conf_file->file.name.data;
+    jcf->keyset_line = cf->conf_file->line;
+
+    return ngx_http_playfab_keyset_conf(cf, &jcf->keyset);
 }
 
 

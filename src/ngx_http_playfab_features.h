@@ -3,8 +3,9 @@
  *
  * What the module does for a request, above the transport: the title
  * token (ngx_http_playfab_token.c), the authentication methods
- * (ngx_http_playfab_auth_api_key.c, _auth_jwt.c, _auth_entity.c, and
- * the refusal they share, _challenge.c) and Idempotency-Key records
+ * (ngx_http_playfab_auth_api_key.c, _auth_jwt.c with the key sets it
+ * fetches, _keyset.c, _auth_entity.c, and the refusal they share,
+ * _challenge.c) and Idempotency-Key records
  * (ngx_http_playfab_idempotency.c).
  */
 
@@ -35,7 +36,7 @@ ngx_int_t ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
 
 /* ngx_http_playfab_auth_jwt.c */
 ngx_int_t ngx_http_playfab_auth_jwt(ngx_http_request_t *r,
-    ngx_http_playfab_ctx_t *ctx);
+    ngx_http_playfab_ctx_t *ctx, ngx_uint_t wait);
 ngx_int_t ngx_http_playfab_jwt_add_variables(ngx_conf_t *cf);
 char *ngx_http_playfab_jwt_check(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *plcf);
@@ -51,6 +52,18 @@ char *ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_playfab_jwt_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* ngx_http_playfab_keyset.c */
+ngx_int_t ngx_http_playfab_keyset_get(ngx_http_request_t *r,
+    ngx_http_playfab_keyset_t *ks, ngx_uint_t flags, playfab_jwks_t **keys);
+char *ngx_http_playfab_keyset_conf(ngx_conf_t *cf,
+    ngx_http_playfab_keyset_t **out);
+char *ngx_http_playfab_keyset_bind(ngx_conf_t *cf,
+    ngx_http_playfab_keyset_t *ks, u_char *file, ngx_uint_t line);
+ngx_str_t *ngx_http_playfab_keyset_name(ngx_http_playfab_keyset_t *ks);
+uint64_t ngx_http_playfab_keyset_generation(ngx_http_playfab_keyset_t *ks);
 
 /* ngx_http_playfab_auth_entity.c */
 ngx_int_t ngx_http_playfab_entity_start(ngx_http_request_t *r,

@@ -117,6 +117,9 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
                     ngx_str_rbtree_insert_value);
     ngx_rbtree_init(&zone->sh->records, &zone->sh->records_sentinel,
                     ngx_http_playfab_store_insert);
+    ngx_rbtree_init(&zone->sh->keysets, &zone->sh->keysets_sentinel,
+                    ngx_str_rbtree_insert_value);
+
     for (i = 0; i < NGX_HTTP_PLAYFAB_KINDS; i++) {
         ngx_queue_init(&zone->sh->kinds[i].lru);
     }

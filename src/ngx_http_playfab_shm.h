@@ -13,11 +13,11 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  7
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  8
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
-#define NGX_HTTP_PLAYFAB_M_CODES      26
+#define NGX_HTTP_PLAYFAB_M_CODES      27
 #define NGX_HTTP_PLAYFAB_M_STATUSES   16
 #define NGX_HTTP_PLAYFAB_M_ERRORS     30
 #define NGX_HTTP_PLAYFAB_M_BUCKETS    11
@@ -59,6 +59,9 @@ typedef struct {
     ngx_rbtree_t                  records;          /* all kinds */
     ngx_rbtree_node_t             records_sentinel;
     ngx_http_playfab_kind_t       kinds[NGX_HTTP_PLAYFAB_KINDS];
+
+    ngx_rbtree_t                  keysets;          /* fetched JWK Sets */
+    ngx_rbtree_node_t             keysets_sentinel;
 } ngx_http_playfab_shctx_t;
 
 

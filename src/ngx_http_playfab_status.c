@@ -38,6 +38,8 @@ static void ngx_http_playfab_metrics_api(ngx_http_playfab_metrics_text_t *t,
     ngx_http_playfab_metrics_t *m);
 static void ngx_http_playfab_metrics_kinds(
     ngx_http_playfab_metrics_text_t *t, ngx_http_playfab_zone_t *zone);
+static void ngx_http_playfab_metrics_keys(ngx_http_playfab_metrics_text_t *t,
+    ngx_shm_zone_t *shm_zone);
 static void ngx_http_playfab_metrics_printf(
     ngx_http_playfab_metrics_text_t *t, const char *fmt, ...);
 static ngx_int_t ngx_http_playfab_metrics_buf(
@@ -53,7 +55,7 @@ static const char  *ngx_http_playfab_metric_codes[NGX_HTTP_PLAYFAB_M_CODES] = {
     "token_wait_timeout", "token_unavailable", "playfab_timeout",
     "idempotency_conflict", "idempotency_mismatch",
     "idempotency_outcome_unknown", "idempotency_unavailable",
-    "principal_required", "other"
+    "principal_required", "jwks_unavailable", "other"
 };
 
 static ngx_uint_t  ngx_http_playfab_metric_statuses[NGX_HTTP_PLAYFAB_M_STATUSES]
@@ -157,6 +159,7 @@ ngx_http_playfab_status_handler(ngx_http_request_t *r)
 
     ngx_http_playfab_metrics_write(&text, &zone->sh->metrics, zone->shpool);
     ngx_http_playfab_metrics_kinds(&text, zone);
+    ngx_http_playfab_metrics_keys(&text, pmcf->shm_zone);
 
     if (text.failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -488,6 +491,47 @@ ngx_http_playfab_metrics_buf(ngx_http_playfab_metrics_text_t *t)
     t->buf = b;
 
     return NGX_OK;
+}
+
+
+/*
+ * The fetched key sets (ngx_http_playfab_keystore.c), into a buffer of
+ * the size their lines may take, at the end of the chain.
+ */
+
+static void
+ngx_http_playfab_metrics_keys(ngx_http_playfab_metrics_text_t *t,
+    ngx_shm_zone_t *shm_zone)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    if (t->failed) {
+        return;
+    }
+
+    b = ngx_create_temp_buf(t->pool,
+                            ngx_http_playfab_keys_metrics_size(shm_zone));
+    cl = ngx_alloc_chain_link(t->pool);
+
+    if (b == NULL || cl == NULL) {
+        t->failed = 1;
+        return;
+    }
+
+    b->last = ngx_http_playfab_keys_metrics(shm_zone, b->pos, b->end);
+
+    if (b->last == b->pos) {
+        return;
+    }
+
+    cl->buf = b;
+    cl->next = NULL;
+
+    *t->last = cl;
+    t->last = &cl->next;
+    t->buf = b;
+    t->size += b->last - b->pos;
 }
 
 

@@ -3,7 +3,8 @@
  *
  * The shared zone, for all workers: its title tokens and leases
  * (ngx_http_playfab_shm.c), its records by kind
- * (ngx_http_playfab_store.c) and its counters
+ * (ngx_http_playfab_store.c), fetched JWK Sets
+ * (ngx_http_playfab_keystore.c) and its counters
  * (ngx_http_playfab_counters.c).
  */
 
@@ -39,6 +40,20 @@ ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone,
     ngx_http_playfab_kind_e kind, u_char *key, ngx_str_t *value, time_t ttl,
     ngx_uint_t only_new, ngx_log_t *log);
 void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
+
+/* ngx_http_playfab_keystore.c */
+ngx_http_playfab_keys_e ngx_http_playfab_keys_acquire(
+    ngx_shm_zone_t *shm_zone, ngx_str_t *name, ngx_uint_t mode,
+    ngx_http_playfab_keys_lease_t *lease, ngx_pool_t *pool, ngx_str_t *json,
+    uint64_t *gen);
+ngx_int_t ngx_http_playfab_keys_store(ngx_shm_zone_t *shm_zone,
+    ngx_str_t *name, ngx_str_t *json, time_t lifetime, time_t stale,
+    uint64_t *gen);
+time_t ngx_http_playfab_keys_release(ngx_shm_zone_t *shm_zone,
+    ngx_str_t *name, ngx_http_playfab_keys_lease_t *lease);
+size_t ngx_http_playfab_keys_metrics_size(ngx_shm_zone_t *shm_zone);
+u_char *ngx_http_playfab_keys_metrics(ngx_shm_zone_t *shm_zone, u_char *p,
+    u_char *last);
 
 /* ngx_http_playfab_counters.c */
 extern ngx_msec_t  ngx_http_playfab_counter_buckets[];

@@ -417,6 +417,13 @@ playfab_jwks_count(const playfab_jwks_t *keys)
 }
 
 
+const char *
+playfab_jwks_kid(const playfab_jwks_t *keys, size_t i)
+{
+    return (i < keys->n) ? keys->keys[i].kid : NULL;
+}
+
+
 unsigned
 playfab_jwks_algs(const playfab_jwks_t *keys)
 {

@@ -94,6 +94,10 @@ int playfab_jwks_add_secret(playfab_jwks_t *keys, const char *secret,
 
 size_t playfab_jwks_count(const playfab_jwks_t *keys);
 
+/* the kid of the i-th key (0 <= i < count), in the order added; NULL
+ * for a key without one */
+const char *playfab_jwks_kid(const playfab_jwks_t *keys, size_t i);
+
 /* the PLAYFAB_JWT_ALG_BIT()s of the algorithms some key in the set can
  * verify: a default for a policy that lists none */
 unsigned playfab_jwks_algs(const playfab_jwks_t *keys);

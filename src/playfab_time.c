@@ -2,6 +2,8 @@
  * Copyright (C) ngx_http_playfab_party authors
  */
 
+#include <string.h>
+
 #include "playfab_time.h"
 
 
@@ -17,6 +19,8 @@ static int playfab_time_date(const char *p, int *year, int *month,
 static int playfab_time_clock(const char *p, int *secs);
 static int playfab_time_zone(const char *p, size_t len, int *offset);
 static int64_t playfab_time_days(int year, int month, int day);
+static size_t playfab_cache_blanks(const char *s, size_t len, size_t i);
+static int playfab_cache_is(const char *name, size_t len, const char *want);
 
 
 /* days before the first of each month in a common year */
@@ -210,4 +214,147 @@ playfab_time_days(int year, int month, int day)
     }
 
     return days;
+}
+
+
+long
+playfab_cache_max_age(const char *s, size_t len)
+{
+    int          nocache;
+    long         age;
+    size_t       i, nlen, vlen, k;
+    const char  *name, *val;
+
+    for (i = 0; i < len; i++) {
+        if (((unsigned char) s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f) {
+            return -2;
+        }
+    }
+
+    age = -1;
+    nocache = 0;
+    i = 0;
+
+    for ( ;; ) {
+        while (i < len && (s[i] == ',' || s[i] == ' ' || s[i] == '\t')) {
+            i++;
+        }
+
+        if (i == len) {
+            break;
+        }
+
+        name = &s[i];
+
+        while (i < len && s[i] != ',' && s[i] != '=' && s[i] != ' '
+               && s[i] != '\t')
+        {
+            i++;
+        }
+
+        nlen = &s[i] - name;
+        i = playfab_cache_blanks(s, len, i);
+
+        val = NULL;
+        vlen = 0;
+
+        if (i < len && s[i] == '=') {
+            i = playfab_cache_blanks(s, len, i + 1);
+
+            if (i < len && s[i] == '"') {
+                val = &s[++i];
+
+                while (i < len && s[i] != '"') {
+                    i += (s[i] == '\\' && i + 1 < len) ? 2 : 1;
+                }
+
+                if (i >= len) {
+                    return -2;
+                }
+
+                vlen = &s[i++] - val;
+
+            } else {
+                val = &s[i];
+
+                while (i < len && s[i] != ',' && s[i] != ' ' && s[i] != '\t')
+                {
+                    i++;
+                }
+
+                vlen = &s[i] - val;
+            }
+
+            i = playfab_cache_blanks(s, len, i);
+        }
+
+        if (nlen == 0 || (i < len && s[i] != ',')) {
+            return -2;
+        }
+
+        if (playfab_cache_is(name, nlen, "no-store")
+            || playfab_cache_is(name, nlen, "no-cache"))
+        {
+            nocache = 1;
+            continue;
+        }
+
+        if (!playfab_cache_is(name, nlen, "max-age")) {
+            continue;
+        }
+
+        if (age != -1 || val == NULL || vlen == 0) {
+            return -2;
+        }
+
+        age = 0;
+
+        for (k = 0; k < vlen; k++) {
+            if (val[k] < '0' || val[k] > '9') {
+                return -2;
+            }
+
+            if (age < 0x7fffffffL) {
+                age = age * 10 + (val[k] - '0');
+
+                if (age > 0x7fffffffL) {
+                    age = 0x7fffffffL;
+                }
+            }
+        }
+    }
+
+    return nocache ? 0 : age;
+}
+
+
+static size_t
+playfab_cache_blanks(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t')) {
+        i++;
+    }
+
+    return i;
+}
+
+
+/* a directive name, case-insensitive (want is lowercase) */
+
+static int
+playfab_cache_is(const char *name, size_t len, const char *want)
+{
+    size_t  i;
+
+    if (len != strlen(want)) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((name[i] | 0x20) != want[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

@@ -197,7 +197,7 @@ limit_req runs in PREACCESS: the key verifies the token lazily, once.
     }
 --- must_die
 --- error_log eval
-qr/"playfab_auth jwt" requires "playfab_auth_jwt_key" in .*nginx\.conf:\d+/
+qr/"playfab_auth jwt" requires "playfab_auth_jwt_key" or "playfab_auth_jwt_key_request" in .*nginx\.conf:\d+/
 
 
 

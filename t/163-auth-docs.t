@@ -55,6 +55,8 @@ my %covered = (
     'api_key'                 => qr/^\s*playfab_auth\s+api_key\s/m,
     'jwt with a PEM key'      => qr/^\s*playfab_auth_jwt_key\s+pem\s/m,
     'jwt with a JWKS'         => qr/^\s*playfab_auth_jwt_key\s+jwks\s/m,
+    'jwt with keys fetched from the provider'
+        => qr/^\s*playfab_auth_jwt_key_request\s/m,
     'entity_token bound'      => qr/^\s*playfab_auth\s+entity_token\s*;.*
                                     ^\s*playfab_party_bind_invitation\s+on\s*;/msx,
     'a game API behind proxy_pass with the identity'

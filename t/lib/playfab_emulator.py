@@ -9,6 +9,10 @@ shared/playfab-api/playfab-party-api.json:
   POST /Party/RequestPartyService           X-EntityToken -> descriptor
   POST /Authentication/ValidateEntityToken  X-EntityToken -> player identity
 
+the JWK Set of an identity provider, which the studio's nginx fetches:
+
+  GET  /.well-known/jwks.json                               -> {"keys": [...]}
+
 and a control API under /_emu/ that tests use to configure faults, register
 player tokens and inspect what the module sent:
 
@@ -20,6 +24,8 @@ player tokens and inspect what the module sent:
   GET  /_emu/sleep?ms=N          -> "ok\\n" after N ms
   POST /_emu/revoke              -> "ok\\n", every title token so far revoked
   POST /_emu/expire              -> "ok\\n", every title token so far expired
+  POST /_emu/jwks                -> "ok\\n", the body (any text) is the JWK Set
+                                    served from now on: a key rotation
   GET  /_emu/stats               -> {"GetEntityToken": N, ..., "tokens_issued",
                                      "parties_allocated"}
   GET  /_emu/random_faults       -> {"total": N, "injected": {OP: {KIND: N}}}
@@ -28,7 +34,7 @@ player tokens and inspect what the module sent:
                                     master) got signal S (HUP, KILL, ...),
                                     delay_ms after the request came in
 
-OP is GetEntityToken, RequestPartyService or ValidateEntityToken.  The
+OP is GetEntityToken, RequestPartyService, ValidateEntityToken or Jwks.  The
 control endpoints accept any method.  The reset body is described in the
 docstrings of parse_reset_config() and parse_fault().
 
@@ -97,6 +103,15 @@ NETWORK_LIMITS = {
     "MaxDevicesPerUser": (1, UINT32_MAX),
     "MaxEndpointsPerDevice": (0, 32),
 }
+
+JWKS_PATH = "/.well-known/jwks.json"
+JWKS_OP = "Jwks"
+
+# the faults that make sense for the JWK Set; "malformed" is cut JSON,
+# "oversize" the set padded with blanks, "status" alone an error page
+JWKS_FAULTS = ("times", "delay_ms", "status", "body", "headers",
+               "malformed", "oversize", "close", "reset_mid")
+JWKS_MALFORMED_BODY = b'{"keys":[{"kty":"RSA",'
 
 IDENTIFIER_MAX = 127
 ENTITY_KEYS_MAX = 1024
@@ -403,7 +418,8 @@ def parse_player_token(spec, where, now, default_lifetime, title_id):
 
 RESET_TYPES = {"secret": str, "token_lifetime": int,
                "date_offset": (int, float), "faults": dict,
-               "player_tokens": dict, "random_faults": dict}
+               "player_tokens": dict, "random_faults": dict,
+               "jwks": (dict, str), "jwks_max_age": int}
 
 
 # random faults: kind -> (the operations it applies to, fault maker);
@@ -505,8 +521,12 @@ def parse_reset_config(raw, defaults):
 
     {"secret": S, "token_lifetime": N, "date_offset": SECONDS,
      "faults": {OP: FAULT}, "player_tokens": {TOKEN: PLAYER},
-     "random_faults": RANDOM}
-    Absent keys take the command-line defaults (date_offset 0).  FAULT:
+     "random_faults": RANDOM, "jwks": SET, "jwks_max_age": N}
+    Absent keys take the command-line defaults (date_offset 0).  SET: the
+    JWK Set served (an object, or a string sent verbatim; default
+    {"keys": []}); N: its Cache-Control max-age (absent: no
+    Cache-Control).  Faults of Jwks take only the keys of JWKS_FAULTS.
+    FAULT:
     see parse_fault(); RANDOM: see parse_random_faults().  PLAYER: {"id": required, "type": default
     "title_player_account", "master": default the id, "lifetime":
     seconds, default token_lifetime; 0 or less: already expired;
@@ -524,9 +544,17 @@ def parse_reset_config(raw, defaults):
                                             defaults.token_lifetime),
                     date_offset=spec.get("date_offset", 0))
     for op, fault in spec.get("faults", {}).items():
-        if op not in OPERATIONS.values():
+        if op not in OPERATIONS.values() and op != JWKS_OP:
             raise ConfigError("faults: unknown operation " + op)
         config.faults[op] = parse_fault(fault, "faults." + op)
+        if op == JWKS_OP and set(fault) - set(JWKS_FAULTS):
+            raise ConfigError("faults.Jwks: only " + ", ".join(JWKS_FAULTS))
+    jwks = spec.get("jwks", {"keys": []})
+    config.jwks = jwks.encode() if isinstance(jwks, str) else to_json(jwks)
+    if "jwks_max_age" in spec:
+        if spec["jwks_max_age"] < 0:
+            raise ConfigError("jwks_max_age: out of range")
+        config.jwks_max_age = spec["jwks_max_age"]
     if "random_faults" in spec:
         config.random_faults = parse_random_faults(spec["random_faults"],
                                                    "random_faults")
@@ -553,6 +581,8 @@ class Config:
         self.faults = {}
         self.player_tokens = {}
         self.random_faults = None       # a RandomFaults, or None
+        self.jwks = b'{"keys":[]}'      # the JWK Set served, as bytes
+        self.jwks_max_age = None        # its Cache-Control max-age
 
 
 class TitleToken:
@@ -609,7 +639,8 @@ class EmulatorState:
             self.generation = getattr(self, "generation", 0) + 1
             self.config = config
             self.title_tokens = {}      # token string -> TitleToken
-            self.counts = dict.fromkeys(OPERATIONS.values(), 0)
+            self.counts = dict.fromkeys(list(OPERATIONS.values())
+                                        + [JWKS_OP], 0)
             self.last = {}              # op -> Call
             self.parties_allocated = 0  # RequestPartyService successes
             self.injected = {}          # op -> {random fault kind -> N}
@@ -694,6 +725,16 @@ class EmulatorState:
     def count(self, op):
         with self.lock:
             return self.counts[op]
+
+    def set_jwks(self, text):
+        """The JWK Set served from now on (a rotation at the provider)."""
+        with self.lock:
+            self.config.jwks = text
+
+    def jwks(self):
+        """(the JWK Set's bytes, its max-age or None)."""
+        with self.lock:
+            return self.config.jwks, self.config.jwks_max_age
 
     def last_call(self, op):
         with self.lock:
@@ -826,7 +867,7 @@ class ControlError(Exception):
 
 
 def operation_name(arg):
-    if arg not in HANDLERS:
+    if arg not in HANDLERS and arg != JWKS_OP:
         raise ControlError(404, "unknown operation\n")
     return arg
 
@@ -877,6 +918,11 @@ def control_revoke(state, arg, query, body):
 
 def control_expire(state, arg, query, body):
     state.mark_title_tokens("expired")
+    return 200, "ok\n"
+
+
+def control_jwks(state, arg, query, body):
+    state.set_jwks(body)
     return 200, "ok\n"
 
 
@@ -939,6 +985,7 @@ CONTROL = {
     "revoke": control_revoke,
     "expire": control_expire,
     "stats": control_stats,
+    "jwks": control_jwks,
     "random_faults": control_random_faults,
 }
 
@@ -967,6 +1014,8 @@ class Handler(BaseHTTPRequestHandler):
             self.serve_control(url, body)
         elif self.command == "POST" and url.path in OPERATIONS:
             self.serve_operation(OPERATIONS[url.path], body)
+        elif self.command == "GET" and url.path == JWKS_PATH:
+            self.serve_jwks()
         else:
             envelope = error_envelope(404, "NotFound",
                                       "no API at " + url.path)
@@ -1021,6 +1070,35 @@ class Handler(BaseHTTPRequestHandler):
         if fault.get("gzip"):
             payload = gzip.compress(payload, mtime=0)
             extra.append(("Content-Encoding", "gzip"))
+        self.send_reply(status, payload, JSON_TYPE, extra,
+                        truncate=fault.get("reset_mid", False))
+
+    def serve_jwks(self):
+        """The JWK Set, with its faults (JWKS_FAULTS)."""
+        state = self.server.state
+        generation = state.generation
+        call, fault = state.record(JWKS_OP, self.request_headers(), b"")
+        if "delay_ms" in fault:
+            time.sleep(fault["delay_ms"] / 1000)
+        if fault.get("close") or state.generation != generation:
+            self.close_connection = True
+            return
+        jwks, max_age = state.jwks()
+        extra = []
+        if max_age is not None:
+            extra.append(("Cache-Control", "public, max-age=%d" % max_age))
+        if "body" in fault:
+            status, payload = fault.get("status", 200), fault["body"].encode()
+        elif "status" in fault:
+            status, payload = fault["status"], b"<html>emulated fault</html>"
+        elif fault.get("malformed"):
+            status, payload = 200, JWKS_MALFORMED_BODY
+        else:
+            status, payload = 200, jwks
+            if "oversize" in fault:
+                payload += b" " * max(fault["oversize"] - len(payload), 0)
+        extra += [(name, str(value))
+                  for name, value in fault.get("headers", {}).items()]
         self.send_reply(status, payload, JSON_TYPE, extra,
                         truncate=fault.get("reset_mid", False))
 

@@ -498,7 +498,7 @@ class RecordingTest(EmulatorTest):
         self.party(party_request(), "bad")
         self.assertEqual(self.control("stats").json(), {
             "GetEntityToken": 1, "RequestPartyService": 2,
-            "ValidateEntityToken": 0, "tokens_issued": 1,
+            "ValidateEntityToken": 0, "Jwks": 0, "tokens_issued": 1,
             "parties_allocated": 0})
         self.assertEqual(self.control("count/RequestPartyService").text(),
                          "2\n")
@@ -846,6 +846,73 @@ class ControlTest(EmulatorTest):
             reply = self.request("GET", path)
             self.assertEqual(reply.status, 404)
             self.assertTrue(reply.text().endswith("\n"))
+
+
+class JwksTest(EmulatorTest):
+
+    SET = {"keys": [{"kty": "oct", "kid": "k1", "k": "c2VjcmV0"}]}
+
+    def jwks(self):
+        return self.request("GET", "/.well-known/jwks.json")
+
+    def test_serves_the_set_with_its_max_age(self):
+        self.reset({"jwks": self.SET, "jwks_max_age": 60})
+        reply = self.jwks()
+        self.assertEqual((reply.status, reply.json()), (200, self.SET))
+        self.assertEqual(reply.headers["Cache-Control"], "public, max-age=60")
+        self.assertEqual(self.count("Jwks"), 1)
+
+    def test_default_is_an_empty_set_without_cache_control(self):
+        reply = self.jwks()
+        self.assertEqual((reply.status, reply.json()), (200, {"keys": []}))
+        self.assertIsNone(reply.headers["Cache-Control"])
+
+    def test_rotation_keeps_counts(self):
+        self.reset({"jwks": self.SET})
+        self.jwks()
+        rotated = b'{"keys":[{"kty":"oct","kid":"k2","k":"c2VjcmV0"}]}'
+        reply = self.post("/_emu/jwks", rotated)
+        self.assertEqual((reply.status, reply.text()), (200, "ok\n"))
+        self.assertEqual(self.jwks().raw, rotated)
+        self.assertEqual(self.count("Jwks"), 2)
+
+    def test_verbatim_text(self):
+        self.reset({"jwks": '{"keys":[{"kty":"RSA","d":"private"}]}'})
+        self.assertEqual(self.jwks().raw,
+                         b'{"keys":[{"kty":"RSA","d":"private"}]}')
+
+    def test_faults(self):
+        self.reset({"jwks": self.SET, "faults": {"Jwks": {"status": 503,
+                                                          "times": 1}}})
+        reply = self.jwks()
+        self.assertEqual(reply.status, 503)
+        self.assertEqual(self.jwks().json(), self.SET)
+
+        self.reset({"jwks": self.SET, "faults": {"Jwks": {"malformed": True}}})
+        self.assertRaises(ValueError, self.jwks().json)
+
+        self.reset({"jwks": self.SET,
+                    "faults": {"Jwks": {"oversize": 5000}}})
+        reply = self.jwks()
+        self.assertEqual(len(reply.raw), 5000)
+        self.assertEqual(reply.json(), self.SET)
+
+        self.reset({"faults": {"Jwks": {"delay_ms": 300}}})
+        start = time.monotonic()
+        self.assertEqual(self.jwks().status, 200)
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)
+
+        self.reset({"faults": {"Jwks": {"close": True}}})
+        with self.assertRaises(http.client.RemoteDisconnected):
+            self.jwks()
+
+    def test_bad_specs(self):
+        for spec in ({"jwks": 5}, {"jwks_max_age": -1},
+                     {"faults": {"Jwks": {"wrong_shape": True}}},
+                     {"faults": {"Jwks": {"gzip": True}}}):
+            with self.subTest(spec):
+                reply = self.post("/_emu/reset", spec)
+                self.assertEqual(reply.status, 400, reply.raw)
 
 
 class ConnectionTest(EmulatorTest):

@@ -944,6 +944,12 @@ test_pem_errors(const char *dir)
     CHECK(add_pem(keys, dir, "p384.pub", NULL, err, sizeof(err)) == 0);
     CHECK(playfab_jwks_count(keys) == 3);
 
+    /* the kids, in the order added (the fetched set's log line) */
+    CHECK_STR(playfab_jwks_kid(keys, 0), "k1");
+    CHECK_STR(playfab_jwks_kid(keys, 1), "k2");
+    CHECK(playfab_jwks_kid(keys, 2) == NULL);
+    CHECK(playfab_jwks_kid(keys, 3) == NULL);
+
     /* a short error buffer is cut, never overrun */
     memset(err, 'x', sizeof(err));
     CHECK(add_pem(keys, dir, "rsa.pem", NULL, err, 8) == -1);

@@ -1,7 +1,7 @@
 /*
  * Copyright (C) ngx_http_playfab_party authors
  *
- * Unit tests for playfab_rfc3339_parse().
+ * Unit tests for playfab_rfc3339_parse() and playfab_cache_max_age().
  */
 
 #include <stdint.h>
@@ -22,6 +22,8 @@ static void test_fractions(void);
 static void test_rejected(void);
 static void test_bounds(void);
 static void test_every_day(void);
+static long max_age(const char *s);
+static void test_max_age(void);
 
 
 /* parses a copy of exactly strlen(s) bytes: ASan sees any over-read */
@@ -236,6 +238,75 @@ test_every_day(void)
 }
 
 
+/* on a copy of exactly strlen(s) bytes, as parse() */
+
+static long
+max_age(const char *s)
+{
+    long     rc;
+    char    *copy;
+    size_t   len;
+
+    len = strlen(s);
+    copy = malloc(len ? len : 1);
+
+    if (copy == NULL) {
+        return -3;
+    }
+
+    memcpy(copy, s, len);
+    rc = playfab_cache_max_age(copy, len);
+    free(copy);
+
+    return rc;
+}
+
+
+static void
+test_max_age(void)
+{
+    /* what identity providers send */
+    CHECK(max_age("public, max-age=86400") == 86400);
+    CHECK(max_age("max-age=3600, must-revalidate") == 3600);
+    CHECK(max_age("public, max-age=19809, must-revalidate, "
+                  "no-transform") == 19809);
+    CHECK(max_age("Max-Age=60") == 60);
+    CHECK(max_age("max-age=\"120\"") == 120);
+    CHECK(max_age(" max-age = 7 ") == 7);
+    CHECK(max_age("max-age=0") == 0);
+    CHECK(max_age("private,\tmax-age=5") == 5);
+    CHECK(max_age("s-maxage=100, max-age=10") == 10);
+    CHECK(max_age("foo=\"a,b\", max-age=9") == 9);
+    CHECK(max_age("max-age=99999999999999999999") == 0x7fffffffL);
+
+    /* no lifetime */
+    CHECK(max_age("") == -1);
+    CHECK(max_age("public") == -1);
+    CHECK(max_age(",,, ,") == -1);
+    CHECK(max_age("s-maxage=100") == -1);
+    CHECK(max_age("max-agent=5") == -1);
+
+    /* no-store and no-cache win */
+    CHECK(max_age("no-cache") == 0);
+    CHECK(max_age("max-age=600, no-store") == 0);
+    CHECK(max_age("NO-CACHE=\"Set-Cookie\", max-age=600") == 0);
+
+    /* malformed */
+    CHECK(max_age("max-age") == -2);
+    CHECK(max_age("max-age=") == -2);
+    CHECK(max_age("max-age=-1") == -2);
+    CHECK(max_age("max-age=1.5") == -2);
+    CHECK(max_age("max-age=0x10") == -2);
+    CHECK(max_age("max-age=\"12") == -2);
+    CHECK(max_age("max-age=\"1\\2\"") == -2);
+    CHECK(max_age("max-age=1, max-age=2") == -2);
+    CHECK(max_age("max-age=1 2") == -2);
+    CHECK(max_age("=5") == -2);
+    CHECK(max_age("max-age=5\r\n") == -2);
+    CHECK(max_age("max-age=5\x7f") == -2);
+}
+
+
 int
 main(void)
 {
@@ -246,6 +317,7 @@ main(void)
     test_rejected();
     test_bounds();
     test_every_day();
+    test_max_age();
 
     return UNIT_DONE();
 }
