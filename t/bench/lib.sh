@@ -190,6 +190,7 @@ make_keys() {
         -out "$k/es256.key" 2>/dev/null
     for alg in rs256 es256; do
         openssl pkey -in "$k/$alg.key" -pubout -out "$k/$alg.pub"
+        python3 "$BENCH/jwks.py" "$k/$alg.pub" > "$k/$alg.jwks"
     done
 }
 

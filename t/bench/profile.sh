@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #
-# Where the time of the api_key hot path goes.
+# Where the time of the hot paths goes.
 #
 #   t/bench/profile.sh
 #
@@ -8,12 +8,15 @@
 # (master_process off), profiled while wrk sends it PROFILE_REQUESTS
 # requests, then prints the top functions.  Under perf record -g when the
 # CPU's counters work (perf stat -e instructions), else under valgrind
-# --tool=callgrind, which also counts the instructions per request of
-# the baseline location, for comparison.
+# --tool=callgrind, which counts the instructions per request of the
+# baseline location and of each scenario: a figure that does not move
+# with the machine's load.
 #
 # Environment:
 #   PROFILER=perf|callgrind  instead of the automatic choice
 #   PROFILE_REQUESTS         default 200000 under perf, 20000 under callgrind
+#   PROFILE_SCENARIOS        default "api_key": scenarios of scenarios.sh
+#                            (perf profiles the first one only)
 #   BASE_PORT=3190           ports BASE_PORT..BASE_PORT+2 on 127.0.0.1
 
 set -euo pipefail
@@ -25,6 +28,7 @@ BASE_PORT=${BASE_PORT:-3190}
 
 MODULE_URL=
 BASELINE_URL=
+read -r -a PROFILED <<< "${PROFILE_SCENARIOS:-api_key}"
 
 
 choose_profiler() {
@@ -47,10 +51,10 @@ choose_profiler() {
     log "profiler: $PROFILER, $PROFILE_REQUESTS requests"
 }
 
-# nginx with the api_key scenario in one process, possibly under valgrind
+# nginx with the scenarios in one process, possibly under valgrind
 start_single() {
-    local wrapper=()
-    module_conf "$DIR/conf/nginx.conf" 1 off api_key
+    local wrapper=() name
+    module_conf "$DIR/conf/nginx.conf" 1 off "${PROFILED[@]}"
     if [ "$PROFILER" = callgrind ]; then
         wrapper=(valgrind --tool=callgrind --instr-atstart=no
                  "--callgrind-out-file=$DIR/callgrind.out"
@@ -58,20 +62,23 @@ start_single() {
     fi
     start_nginx "$DIR/conf/nginx.conf" "master_process off;" "${wrapper[@]}"
     MODULE_PID=$LAST_PID
-    MODULE_URL=http://127.0.0.1:$PORT/v1/party/api_key
+    MODULE_URL=http://127.0.0.1:$PORT/v1/party/${PROFILED[0]}
     BASELINE_URL=http://127.0.0.1:$PORT/baseline
     wait_http "$BASELINE_URL" 600
-    check_scenario api_key || die "api_key does not answer"
-    wrk_run "$MODULE_URL" 1 "$CONNECTIONS" api_key \
-        "$DIR/logs/wrk-warmup-module.log" > /dev/null
-    wrk_run "$BASELINE_URL" 1 "$CONNECTIONS" api_key \
+    for name in "${PROFILED[@]}"; do
+        check_scenario "$name" || die "$name does not answer"
+        wrk_run "http://127.0.0.1:$PORT/v1/party/$name" 1 "$CONNECTIONS" \
+            "$name" "$DIR/logs/wrk-warmup-$name.log" > /dev/null
+    done
+    wrk_run "$BASELINE_URL" 1 "$CONNECTIONS" "${PROFILED[0]}" \
         "$DIR/logs/wrk-warmup-baseline.log" > /dev/null
 }
 
-# drive URL for PROFILE_REQUESTS requests; prints how many were made
+# drive URL for PROFILE_REQUESTS requests with scenario $3's credentials;
+# prints how many were made
 drive() {
     local line r
-    line=$(wrk_requests "$1" "$PROFILE_REQUESTS" api_key "$DIR/logs/wrk-$2.log")
+    line=$(wrk_requests "$1" "$PROFILE_REQUESTS" "$3" "$DIR/logs/wrk-$2.log")
     read -r -a r <<< "$line"
     [ "${r[1]}" = 0 ] || die "$2: ${r[1]} requests failed"
     log "$2: ${r[0]} requests"
@@ -83,12 +90,12 @@ profile_perf() {
     perf record -g -p "$MODULE_PID" -o "$DIR/perf.data" \
         2>"$DIR/logs/perf-record.log" &
     perf_pid=$!
-    drive "$MODULE_URL" module > /dev/null
+    drive "$MODULE_URL" module "${PROFILED[0]}" > /dev/null
     kill -INT "$perf_pid"
     wait "$perf_pid" || true
     stop_pid "$MODULE_PID"
 
-    printf '\nperf, api_key: self time by function\n\n'
+    printf '\nperf, %s: self time by function\n\n' "${PROFILED[0]}"
     perf report -i "$DIR/perf.data" --stdio --no-children -g none \
         -F overhead,dso,sym --percent-limit 0.3 2>/dev/null \
         | awk '!/^#/ && NF && n++ < 40'
@@ -100,23 +107,31 @@ per_request() {
 }
 
 profile_callgrind() {
-    local nb nm base=$DIR/callgrind.out.1 module=$DIR/callgrind.out.2
+    local nb n name i=2 first base=$DIR/callgrind.out.1
     callgrind_control -i on "$MODULE_PID" > /dev/null 2>&1
-    nb=$(drive "$BASELINE_URL" baseline)
+    nb=$(drive "$BASELINE_URL" baseline "${PROFILED[0]}")
     callgrind_control -d baseline "$MODULE_PID" > /dev/null 2>&1
-    nm=$(drive "$MODULE_URL" module)
-    callgrind_control -d module "$MODULE_PID" > /dev/null 2>&1
-    stop_pid "$MODULE_PID"
 
     printf '\ncallgrind: instructions per request, user space of the nginx'
     printf ' process\n(the kernel, wrk and the mock are not counted)\n'
-    printf '  baseline %s, api_key %s\n' \
-        "$(per_request "$base" "$nb")" "$(per_request "$module" "$nm")"
-    printf '\napi_key, self cost:\n'
-    callgrind_annotate "$module" 2>/dev/null \
+    printf '  %-16s %s\n' baseline "$(per_request "$base" "$nb")"
+
+    # one dump per scenario: callgrind.out.2, .3, ... in PROFILED order
+    for name in "${PROFILED[@]}"; do
+        n=$(drive "http://127.0.0.1:$PORT/v1/party/$name" "$name" "$name")
+        callgrind_control -d "$name" "$MODULE_PID" > /dev/null 2>&1
+        printf '  %-16s %s\n' "$name" \
+            "$(per_request "$DIR/callgrind.out.$i" "$n")"
+        i=$((i + 1))
+    done
+    stop_pid "$MODULE_PID"
+
+    first=$DIR/callgrind.out.2
+    printf '\n%s, self cost:\n' "${PROFILED[0]}"
+    callgrind_annotate "$first" 2>/dev/null \
         | awk '/^Ir/ { on = 1 } on && n++ < 40'
-    printf '\napi_key, the module and cJSON, inclusive cost:\n'
-    callgrind_annotate --inclusive=yes "$module" 2>/dev/null \
+    printf '\n%s, the module and cJSON, inclusive cost:\n' "${PROFILED[0]}"
+    callgrind_annotate --inclusive=yes "$first" 2>/dev/null \
         | awk '/playfab|cJSON/ && /\[/ && n++ < 25'
 }
 

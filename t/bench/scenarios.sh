@@ -32,5 +32,12 @@ scenario jwt_es256      0.85 -   'playfab_auth jwt; playfab_auth_jwt_key pem @KE
 scenario jwt_es256_new  -    -   'playfab_auth jwt; playfab_auth_jwt_key pem @KEYS@/es256.pub; playfab_auth_jwt_algorithms ES256;' \
     Authorization jwt_tokens es256 ES256 "$JWT_NEW_TOKENS"
 
+# the same tokens, the keys from a JWK Set fetched by a subrequest: once
+# the set is in the zone, they cost what keys from a file cost
+scenario jwt_rs256_jwks 0.85 -   'playfab_auth jwt; playfab_auth_jwt_key_request /_jwks/rs256.jwks; playfab_auth_jwt_algorithms RS256;' \
+    Authorization jwt_tokens rs256 RS256 1
+scenario jwt_es256_jwks 0.85 -   'playfab_auth jwt; playfab_auth_jwt_key_request /_jwks/es256.jwks; playfab_auth_jwt_algorithms ES256;' \
+    Authorization jwt_tokens es256 ES256 1
+
 scenario entity_token   -    -   'playfab_auth entity_token;' \
     X-EntityToken credential bench-player-entity-token
