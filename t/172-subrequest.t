@@ -67,6 +67,7 @@ playfab: subrequest to "/game/api" refused
 
 
 === TEST 3: auth_request to a location behind playfab_auth does not approve anyone
+--- skip_eval: 4: PlayfabTest::lacks_module('http_auth_request_module')
 --- user_files eval
 ">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
@@ -93,6 +94,7 @@ playfab: subrequest to "/check" refused
 
 
 === TEST 4: add_after_body of a location behind playfab_auth adds nothing of it
+--- skip_eval: 4: PlayfabTest::lacks_module('http_addition_module')
 --- user_files eval
 ">>> keys\n" . api_key_line('svc', 'k-svc')
 --- config
