@@ -114,6 +114,10 @@ typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
 
 typedef struct {
     ngx_str_t                     title_id;
+    ngx_str_t                     token_key;     /* the title token's in
+                                                    the zone: a digest of
+                                                    the title, the secret
+                                                    and api_location */
     ngx_str_t                     secret;
     ngx_str_t                     api_location;
     ngx_msec_t                    token_wait;

@@ -354,7 +354,7 @@ ngx_http_playfab_entity_validated(ngx_http_request_t *r,
         pmcf = ngx_http_get_module_main_conf(r,
                                              ngx_http_playfab_party_module);
 
-        ngx_http_playfab_token_suspect(pmcf->shm_zone, &plcf->title_id,
+        ngx_http_playfab_token_suspect(pmcf->shm_zone, &plcf->token_key,
                                        ctx->token_gen);
     }
 

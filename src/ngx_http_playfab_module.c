@@ -8,6 +8,7 @@
  */
 
 #include "ngx_http_playfab_wiring.h"
+#include "playfab_digest.h"
 
 
 static ngx_int_t ngx_http_playfab_preconfiguration(ngx_conf_t *cf);
@@ -19,6 +20,8 @@ static char *ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static char *ngx_http_playfab_check_party(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *conf);
 static char *ngx_http_playfab_check_entity(ngx_conf_t *cf,
+    ngx_http_playfab_loc_conf_t *conf);
+static char *ngx_http_playfab_token_key(ngx_conf_t *cf,
     ngx_http_playfab_loc_conf_t *conf);
 
 
@@ -208,6 +211,10 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->jwt = prev->jwt;
     }
 
+    if (ngx_http_playfab_token_key(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     if (conf->auth == NGX_HTTP_PLAYFAB_AUTH_JWT
         && ngx_http_playfab_jwt_check(cf, conf) != NGX_CONF_OK)
     {
@@ -341,4 +348,45 @@ ngx_http_playfab_check_entity(ngx_conf_t *cf,
                   "in %s:%ui", missing, conf->auth_file, conf->auth_line);
 
     return NGX_CONF_ERROR;
+}
+
+
+/*
+ * A title token is the title's, obtained with this secret key from this
+ * api_location: locations that differ in either keep tokens apart, so
+ * that a location never sends a token another location's settings got
+ * (to another host), nor uses one its own secret could not get.
+ */
+
+static char *
+ngx_http_playfab_token_key(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *conf)
+{
+    playfab_digest_part_t  parts[4];
+
+    if (conf->title_id.len == 0 || conf->secret.len == 0) {
+        ngx_str_null(&conf->token_key);
+        return NGX_CONF_OK;
+    }
+
+    conf->token_key.data = ngx_pnalloc(cf->pool, PLAYFAB_DIGEST_LEN);
+    if (conf->token_key.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    parts[0].data = "title-token";
+    parts[0].len = sizeof("title-token") - 1;
+    parts[1].data = conf->title_id.data;
+    parts[1].len = conf->title_id.len;
+    parts[2].data = conf->secret.data;
+    parts[2].len = conf->secret.len;
+    parts[3].data = conf->api_location.data;
+    parts[3].len = conf->api_location.len;
+
+    if (playfab_digest(conf->token_key.data, parts, 4) != 0) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->token_key.len = PLAYFAB_DIGEST_LEN;
+
+    return NGX_CONF_OK;
 }

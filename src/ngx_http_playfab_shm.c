@@ -2,8 +2,8 @@
  * Copyright (C) ngx_http_playfab_party authors
  *
  * The shared memory zone: one slab pool for all workers, kept across
- * "nginx -s reload".  This file creates it and keeps, per title, the
- * title entity token, its expiry and the fetch lease that makes a cold
+ * "nginx -s reload".  This file creates it and keeps, per title (and
+ * secret key and api_location), the title entity token, its expiry and the fetch lease that makes a cold
  * node send exactly one GetEntityToken whatever the number of workers and
  * requests.  A fetch that fails is remembered for a second: the requests
  * that waited for it, and those that come meanwhile, answer at once
@@ -11,9 +11,15 @@
  */
 
 #include "ngx_http_playfab_storage.h"
+#include "playfab_digest.h"
 
 
-/* the rbtree key is the CRC32 of the title id, str the title id */
+/*
+ * The rbtree key is the CRC32 of the token's key, str the key: a digest
+ * of the title, the secret key and the api_location that got the token
+ * (ngx_http_playfab_module.c), so that no location uses or sends a token
+ * that another location's settings got.
+ */
 typedef struct {
     ngx_str_node_t                sn;
     time_t                        expires;
@@ -25,14 +31,14 @@ typedef struct {
     uint64_t                      generation;
     size_t                        token_len;       /* 0: none */
     u_char                        token[PLAYFAB_TOKEN_MAX];
-    u_char                        title[NGX_HTTP_PLAYFAB_TITLE_MAX];
+    u_char                        key[PLAYFAB_DIGEST_LEN];
 } ngx_http_playfab_title_t;
 
 
 static ngx_int_t ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone,
     void *data);
 static ngx_http_playfab_title_t *ngx_http_playfab_title_lookup(
-    ngx_http_playfab_zone_t *zone, ngx_str_t *title, ngx_uint_t create);
+    ngx_http_playfab_zone_t *zone, ngx_str_t *key, ngx_uint_t create);
 static uint64_t ngx_http_playfab_now_ms(void);
 
 
@@ -147,7 +153,7 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
  */
 
 ngx_http_playfab_token_e
-ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     ngx_msec_t lease, ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen,
     ngx_uint_t *failed)
 {
@@ -163,7 +169,7 @@ ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    t = ngx_http_playfab_title_lookup(zone, title, 1);
+    t = ngx_http_playfab_title_lookup(zone, key, 1);
 
     if (t == NULL) {
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -208,7 +214,7 @@ ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
 
 ngx_int_t
-ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     ngx_str_t *token, time_t expires, time_t refresh_at, uint64_t *gen)
 {
     ngx_http_playfab_zone_t   *zone;
@@ -222,7 +228,7 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    t = ngx_http_playfab_title_lookup(zone, title, 1);
+    t = ngx_http_playfab_title_lookup(zone, key, 1);
 
     if (t == NULL) {
         ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -247,7 +253,7 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 /* the fetch is over without a token; status: why, or 0 */
 
 void
-ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     ngx_uint_t status)
 {
     ngx_http_playfab_zone_t   *zone;
@@ -257,7 +263,7 @@ ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    t = ngx_http_playfab_title_lookup(zone, title, 0);
+    t = ngx_http_playfab_title_lookup(zone, key, 0);
 
     if (t) {
         t->lease_until = 0;
@@ -276,7 +282,7 @@ ngx_http_playfab_token_release(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 /* drops the token only if it is still the one the caller was given */
 
 ngx_uint_t
-ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     uint64_t gen)
 {
     ngx_uint_t                 dropped;
@@ -288,7 +294,7 @@ ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    t = ngx_http_playfab_title_lookup(zone, title, 0);
+    t = ngx_http_playfab_title_lookup(zone, key, 0);
 
     if (t && t->generation == gen && t->token_len) {
         t->token_len = 0;
@@ -310,7 +316,7 @@ ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
  */
 
 void
-ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     uint64_t gen)
 {
     time_t                     at;
@@ -321,7 +327,7 @@ ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    t = ngx_http_playfab_title_lookup(zone, title, 0);
+    t = ngx_http_playfab_title_lookup(zone, key, 0);
 
     if (t && t->generation == gen && t->token_len) {
         at = t->stored + NGX_HTTP_PLAYFAB_SUSPECT_AGE;
@@ -339,15 +345,15 @@ ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
 static ngx_http_playfab_title_t *
 ngx_http_playfab_title_lookup(ngx_http_playfab_zone_t *zone,
-    ngx_str_t *title, ngx_uint_t create)
+    ngx_str_t *key, ngx_uint_t create)
 {
     uint32_t                   hash;
     ngx_http_playfab_title_t  *t;
 
-    hash = ngx_crc32_short(title->data, title->len);
+    hash = ngx_crc32_short(key->data, key->len);
 
     t = (ngx_http_playfab_title_t *)
-            ngx_str_rbtree_lookup(&zone->sh->titles, title, hash);
+            ngx_str_rbtree_lookup(&zone->sh->titles, key, hash);
 
     if (t || !create) {
         return t;
@@ -362,11 +368,11 @@ ngx_http_playfab_title_lookup(ngx_http_playfab_zone_t *zone,
         return NULL;
     }
 
-    ngx_memcpy(t->title, title->data, title->len);
+    ngx_memcpy(t->key, key->data, key->len);
 
     t->sn.node.key = hash;
-    t->sn.str.data = t->title;
-    t->sn.str.len = title->len;
+    t->sn.str.data = t->key;
+    t->sn.str.len = key->len;
 
     ngx_rbtree_insert(&zone->sh->titles, &t->sn.node);
 

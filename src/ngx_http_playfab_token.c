@@ -44,7 +44,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    rc = ngx_http_playfab_token_acquire(pmcf->shm_zone, &plcf->title_id,
+    rc = ngx_http_playfab_token_acquire(pmcf->shm_zone, &plcf->token_key,
                                         plcf->token_wait, r->pool,
                                         &ctx->token, &ctx->token_gen,
                                         &failed);
@@ -73,7 +73,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                          ngx_http_playfab_token_refreshed)
                != NGX_AGAIN)
         {
-            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->token_key, 0);
         }
 
         return NGX_OK;
@@ -90,7 +90,7 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
                                       &ngx_http_playfab_token_body, NULL)
             != NGX_AGAIN)
         {
-            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
+            ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->token_key, 0);
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
@@ -216,11 +216,11 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
 
     playfab_envelope_free(&env);
 
-    if (ngx_http_playfab_token_store(pmcf->shm_zone, &plcf->title_id, token,
+    if (ngx_http_playfab_token_store(pmcf->shm_zone, &plcf->token_key, token,
                                      expires, expires - ahead, gen)
         != NGX_OK)
     {
-        ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, 0);
+        ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->token_key, 0);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -235,7 +235,7 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
 failed:
 
     playfab_envelope_free(&env);
-    ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->title_id, status);
+    ngx_http_playfab_token_release(pmcf->shm_zone, &plcf->token_key, status);
 
     return status;
 }
@@ -328,7 +328,7 @@ ngx_http_playfab_token_refused(ngx_http_request_t *r,
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone, &plcf->title_id,
+    (void) ngx_http_playfab_token_invalidate(pmcf->shm_zone, &plcf->token_key,
                                              ctx->token_gen);
     ctx->retried = 1;
 

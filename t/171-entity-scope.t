@@ -1,7 +1,8 @@
 # Players' entity tokens are scoped by title: a token validated for one
 # title is never a caller of another, PlayFab's answer is checked
 # against the location's title, and each location reads the shared
-# records by its own cache settings.
+# records by its own cache settings.  Title tokens are scoped by the
+# settings that got them (title, secret key, api_location).
 
 use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
@@ -160,3 +161,58 @@ X-EntityToken: ptok-alice
 --- log_level: info
 --- error_log
 playfab: caller not authenticated: entity token known invalid
+
+
+
+=== TEST 6: a title token is its title's, secret key's and api_location's: a location with a wrong secret never uses another's token
+The emulator knows only the right secret: /wrong must fetch its own
+token, and fail, though /right has one cached for the same title.
+--- config
+    location = /right/party {
+        playfab_auth off;
+        playfab_party;
+    }
+    location = /wrong/party {
+        playfab_auth off;
+        playfab_secret_key not-the-emulator-secret-key;
+        playfab_party;
+    }
+--- request eval
+["POST /right/party\n" . party_body(), "POST /wrong/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken", "GET /emu/count/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 502, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/"code":"playfab_configuration"/, qr/\A2\n\z/, qr/\A1\n\z/]
+
+
+
+=== TEST 7: the title token fetched through one api_location is never sent through another
+--- config
+    location = /a/party {
+        playfab_auth off;
+        playfab_party;
+    }
+    location = /b/party {
+        playfab_auth off;
+        playfab_api_location /_other/;
+        playfab_party;
+    }
+    location /_other/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        subrequest_output_buffer_size 64k;
+    }
+--- request eval
+["POST /a/party\n" . party_body(), "POST /b/party\n" . party_body(),
+ "GET /emu/count/GetEntityToken", "GET /emu/token_index/RequestPartyService"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 200, 200, 200]
+--- response_body_like eval
+[qr/PartyId/, qr/PartyId/, qr/\A2\n\z/, qr/\A2\n\z/]
