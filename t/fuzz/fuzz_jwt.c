@@ -87,8 +87,8 @@ static const char  *const fuzz_claims[] = {
 static const char  *const fuzz_codes[] = {
     "too_large", "malformed", "bad_header", "alg_not_allowed",
     "unknown_kid", "key_mismatch", "bad_signature", "expired",
-    "not_yet_valid", "iat_in_future", "missing_claim", "bad_issuer",
-    "bad_audience", "claim_mismatch"
+    "not_yet_valid", "iat_in_future", "missing_claim", "no_subject",
+    "bad_issuer", "bad_audience", "claim_mismatch"
 };
 
 
