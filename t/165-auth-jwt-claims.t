@@ -119,7 +119,7 @@ JWT refused: missing_claim "/https:~1~1example.com~1roles"
 
 
 
-=== TEST 3: playfab_auth_jwt_subject from a nested claim names the caller; absent, a number or empty there is 401 no_subject
+=== TEST 3: playfab_auth_jwt_subject from a nested claim names the caller, also inside a URL-named claim; absent, a number or empty there is 401 no_subject
 --- config
     location = /api {
         playfab_auth jwt;
@@ -128,23 +128,34 @@ JWT refused: missing_claim "/https:~1~1example.com~1roles"
         proxy_set_header X-Caller $playfab_auth_subject;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
+    location = /auth0 {
+        playfab_auth jwt;
+        playfab_auth_jwt_key secret $TEST_NGINX_JWT_DIR/hs.secret;
+        playfab_auth_jwt_subject /https:~1~1example.com~1game/player_id;
+        proxy_set_header X-Caller $playfab_auth_subject;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
     location = /backend { return 200 "caller=$http_x_caller\n"; }
 --- request eval
-[("GET /api") x 4]
+[("GET /api") x 4, "GET /auth0", "GET /auth0"]
 --- more_headers eval
 [bearer(tok(profile => { player_id => 'P-42', title => 'A1B2' })),
  bearer(tok(player_id => 'P-42')),
  bearer(tok(profile => { player_id => 42 })),
- bearer(tok(profile => { player_id => '' }))]
+ bearer(tok(profile => { player_id => '' })),
+ bearer(tok('https://example.com/game' => { player_id => 'P-43' })),
+ bearer(tok('https://example.com/game' => 'P-43'))]
 --- error_code eval
-[200, 401, 401, 401]
+[200, 401, 401, 401, 200, 401]
 --- response_headers eval
 ["!WWW-Authenticate", refused('no_subject'), refused('no_subject'),
- refused('no_subject')]
+ refused('no_subject'), "!WWW-Authenticate", refused('no_subject')]
 --- response_body_like eval
-[qr/\Acaller=P-42\n\z/, qr/"code":/, qr/"code":/, qr/"code":/]
+[qr/\Acaller=P-42\n\z/, qr/"code":/, qr/"code":/, qr/"code":/,
+ qr/\Acaller=P-43\n\z/, qr/"code":/]
 --- error_log
 JWT refused: no_subject "/profile/player_id"
+JWT refused: no_subject "/https:~1~1example.com~1game/player_id"
 --- no_error_log
 [error]
 [alert]
