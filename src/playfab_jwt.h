@@ -74,12 +74,13 @@
  * ("/a~1b" is the member "a/b"); on an array, a segment of decimal
  * digits without a leading zero selects that element ("/groups/0"; such
  * digits on an object name a member; "01" is refused by
- * playfab_jwt_claim_check()); "/" alone is the member named "".  Anything else is one top-level member
- * name, as it is ("https://example.com/roles").  Nothing is there when
- * a member or element is absent, or the pointer goes through a value
- * that is neither an object nor an array.  A value reached inside an
- * object is read as a top-level one is: an array matches a required
- * value if any element does.
+ * playfab_jwt_claim_check()); "/" alone is the member named "".
+ * Anything else is one top-level member name, as it is
+ * ("https://example.com/roles").  Nothing is there when a member or
+ * element is absent, or the pointer goes through a value that is
+ * neither an object nor an array.  A value reached inside an object is
+ * read as a top-level one is: an array matches a required value if any
+ * element does.
  */
 
 #ifndef PLAYFAB_JWT_H
