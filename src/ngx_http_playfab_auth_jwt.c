@@ -82,6 +82,12 @@ static ngx_int_t ngx_http_playfab_jwt_reject(ngx_http_request_t *r,
     playfab_error_t *err);
 static ngx_int_t ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_jwt_claim_set_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_playfab_jwt_claim_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, u_char *claim, size_t len);
+static char *ngx_http_playfab_jwt_claim_arg(ngx_conf_t *cf,
+    ngx_str_t *claim);
 static char *ngx_http_playfab_jwt_key_load(ngx_conf_t *cf,
     ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *kind, ngx_str_t *path,
     ngx_str_t *kid);
@@ -522,11 +528,34 @@ static ngx_int_t
 ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_str_t                    *name = (ngx_str_t *) data;
+    ngx_str_t  *name = (ngx_str_t *) data;
 
+    return ngx_http_playfab_jwt_claim_value(r, v,
+               name->data + ngx_http_playfab_jwt_claim_prefix.len,
+               name->len - ngx_http_playfab_jwt_claim_prefix.len);
+}
+
+
+/* a variable of playfab_auth_jwt_claim_set: data is its claim */
+
+static ngx_int_t
+ngx_http_playfab_jwt_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  *claim = (ngx_str_t *) data;
+
+    return ngx_http_playfab_jwt_claim_value(r, v, claim->data, claim->len);
+}
+
+
+/* the text of claim[0..len) (a name or a pointer) of the main request */
+
+static ngx_int_t
+ngx_http_playfab_jwt_claim_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, u_char *claim, size_t len)
+{
     long                          n;
     u_char                       *p;
-    ngx_str_t                     claim;
     ngx_http_playfab_ctx_t       *ctx;
     ngx_http_playfab_loc_conf_t  *plcf;
 
@@ -550,10 +579,7 @@ ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    claim.data = name->data + ngx_http_playfab_jwt_claim_prefix.len;
-    claim.len = name->len - ngx_http_playfab_jwt_claim_prefix.len;
-
-    n = playfab_jwt_claim(ctx->jwt, (char *) claim.data, claim.len, NULL, 0);
+    n = playfab_jwt_claim(ctx->jwt, (char *) claim, len, NULL, 0);
 
     if (n <= 0 || n > NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX) {
         return (n == -2) ? NGX_ERROR : NGX_OK;
@@ -564,8 +590,7 @@ ngx_http_playfab_jwt_claim_variable(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    v->len = playfab_jwt_claim(ctx->jwt, (char *) claim.data, claim.len,
-                               (char *) p, n);
+    v->len = playfab_jwt_claim(ctx->jwt, (char *) claim, len, (char *) p, n);
     v->data = p;
     v->valid = 1;
     v->no_cacheable = 1;
@@ -907,6 +932,10 @@ ngx_http_playfab_jwt_setting(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return "is invalid: expected a claim name";
         }
 
+        if (ngx_http_playfab_jwt_claim_arg(cf, &value[1]) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+
         jcf->policy.subject = (char *) value[1].data;
         jcf->subject_set = 1;
 
@@ -974,6 +1003,12 @@ ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     playfab_jwt_claim_rule_t     *rule;
     ngx_http_playfab_jwt_conf_t  *jcf;
 
+    value = cf->args->elts;
+
+    if (ngx_http_playfab_jwt_claim_arg(cf, &value[1]) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     jcf = ngx_http_playfab_jwt_conf(cf, conf);
     if (jcf == NULL) {
         return NGX_CONF_ERROR;
@@ -992,8 +1027,6 @@ ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    value = cf->args->elts;
-
     values = ngx_palloc(cf->pool, cf->args->nelts * sizeof(char *));
     if (values == NULL) {
         return NGX_CONF_ERROR;
@@ -1006,6 +1039,74 @@ ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rule->name = (char *) value[1].data;
     rule->values = (const char *const *) values;
     rule->nvalues = cf->args->nelts - 2;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * playfab_auth_jwt_claim_set $variable CLAIM; the claim's text, as
+ * $playfab_jwt_claim_NAME gives it, for a name or a pointer.  Like map's,
+ * the variable is one for all locations: defined once.
+ */
+
+char *
+ngx_http_playfab_jwt_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_str_t            *value, name, *claim;
+    ngx_http_variable_t  *var;
+
+    value = cf->args->elts;
+
+    if (value[1].len < 2 || value[1].data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: invalid variable name \"%V\", "
+                           "expected \"$name\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_playfab_jwt_claim_arg(cf, &value[2]) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    claim = ngx_palloc(cf->pool, sizeof(ngx_str_t));
+    if (claim == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *claim = value[2];
+
+    name.data = value[1].data + 1;
+    name.len = value[1].len - 1;
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    var->get_handler = ngx_http_playfab_jwt_claim_set_variable;
+    var->data = (uintptr_t) claim;
+
+    return NGX_CONF_OK;
+}
+
+
+/* a claim argument: any name, or a well-formed JSON Pointer */
+
+static char *
+ngx_http_playfab_jwt_claim_arg(ngx_conf_t *cf, ngx_str_t *claim)
+{
+    char  err[160];
+
+    if (playfab_jwt_claim_check((char *) claim->data, claim->len, err,
+                                sizeof(err))
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "playfab: invalid claim \"%V\": %s", claim, err);
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

@@ -138,6 +138,13 @@ ngx_command_t  ngx_http_playfab_commands[] = {
       0,
       NULL },
 
+    { ngx_string("playfab_auth_jwt_claim_set"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_playfab_jwt_claim_set,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("playfab_auth_jwt_token"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_playfab_jwt_token_source,

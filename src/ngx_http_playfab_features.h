@@ -50,6 +50,8 @@ char *ngx_http_playfab_jwt_audience(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_playfab_jwt_require(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_playfab_jwt_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 char *ngx_http_playfab_jwt_token_source(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_playfab_jwt_key_request(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -62,8 +62,16 @@ static int playfab_jwt_rules(const cJSON *claims,
     const playfab_jwt_policy_t *policy, playfab_error_t *err);
 static int playfab_jwt_matches(const cJSON *item, const char *value);
 static int playfab_jwt_equal(const cJSON *item, const char *value);
+static const cJSON *playfab_jwt_find(const cJSON *claims, const char *claim,
+    size_t len);
 static const cJSON *playfab_jwt_member(const cJSON *obj, const char *name,
     size_t len);
+static int playfab_jwt_segment_is(const char *seg, size_t len,
+    const char *name);
+static const cJSON *playfab_jwt_element(const cJSON *array, const char *seg,
+    size_t len);
+static int playfab_jwt_index(const char *seg, size_t len);
+static int playfab_jwt_digits(const char *s, size_t len);
 static void playfab_jwt_text(playfab_jwt_out_t *out, const cJSON *item);
 static void playfab_jwt_put(playfab_jwt_out_t *out, const char *s,
     size_t len);
@@ -193,14 +201,58 @@ playfab_jwt_free(playfab_jwt_t *jwt)
 }
 
 
+int
+playfab_jwt_claim_check(const char *claim, size_t len, char *err,
+    size_t errlen)
+{
+    size_t  i, start;
+
+    if (len == 0 || claim[0] != '/') {
+        return 0;
+    }
+
+    start = 1;
+
+    for (i = 1; i <= len; i++) {
+
+        if (i < len && claim[i] == '~'
+            && (i + 1 == len || (claim[i + 1] != '0' && claim[i + 1] != '1')))
+        {
+            snprintf(err, errlen, "in a claim pointer \"~\" must be followed "
+                     "by 0 or 1 (\"~0\" is \"~\", \"~1\" is \"/\")");
+            return -1;
+        }
+
+        if (i < len && claim[i] != '/') {
+            continue;
+        }
+
+        /* the segment claim[start..i) */
+
+        if (i - start > 1 && claim[start] == '0'
+            && playfab_jwt_digits(&claim[start], i - start))
+        {
+            snprintf(err, errlen, "the array index \"%.*s\" of a claim "
+                     "pointer has a leading zero", (int) (i - start),
+                     &claim[start]);
+            return -1;
+        }
+
+        start = i + 1;
+    }
+
+    return 0;
+}
+
+
 long
-playfab_jwt_claim(const playfab_jwt_t *jwt, const char *name,
-    size_t name_len, char *buf, size_t size)
+playfab_jwt_claim(const playfab_jwt_t *jwt, const char *claim, size_t len,
+    char *buf, size_t size)
 {
     const cJSON        *item, *el;
     playfab_jwt_out_t   out;
 
-    item = playfab_jwt_member(jwt->claims, name, name_len);
+    item = playfab_jwt_find(jwt->claims, claim, len);
 
     if (item == NULL || cJSON_IsNull(item)) {
         return -1;
@@ -488,7 +540,7 @@ playfab_jwt_subject(const cJSON *claims, const playfab_jwt_policy_t *policy,
     size_t        len;
     const cJSON  *sub;
 
-    sub = cJSON_GetObjectItemCaseSensitive(claims, policy->subject);
+    sub = playfab_jwt_find(claims, policy->subject, strlen(policy->subject));
     len = cJSON_IsString(sub) ? strlen(sub->valuestring) : 0;
 
     if (len == 0 || len > PLAYFAB_JWT_SUBJECT_MAX
@@ -606,7 +658,7 @@ playfab_jwt_rules(const cJSON *claims, const playfab_jwt_policy_t *policy,
 
     for (i = 0; i < policy->nclaims; i++) {
         rule = &policy->claims[i];
-        item = cJSON_GetObjectItemCaseSensitive(claims, rule->name);
+        item = playfab_jwt_find(claims, rule->name, strlen(rule->name));
 
         if (item == NULL || cJSON_IsNull(item)) {
             playfab_error_set(err, "missing_claim", rule->name, "a required "
@@ -683,6 +735,56 @@ playfab_jwt_equal(const cJSON *item, const char *value)
 }
 
 
+/*
+ * What claim[0..len) names: a top-level member, or what a JSON Pointer
+ * (RFC 6901) reaches.  NULL if nothing is there, if the pointer goes
+ * through a value that is neither an object nor an array, or if it is
+ * malformed (playfab_jwt_claim_check() refuses it before).
+ */
+
+static const cJSON *
+playfab_jwt_find(const cJSON *claims, const char *claim, size_t len)
+{
+    size_t        i, end;
+    const cJSON  *item, *el;
+
+    if (len == 0 || claim[0] != '/') {
+        return playfab_jwt_member(claims, claim, len);
+    }
+
+    item = claims;
+
+    for (i = 1; /* void */ ; i = end + 1) {
+
+        for (end = i; end < len && claim[end] != '/'; end++) {
+            /* void */
+        }
+
+        if (cJSON_IsArray(item)) {
+            item = playfab_jwt_element(item, &claim[i], end - i);
+
+        } else if (cJSON_IsObject(item)) {
+            el = NULL;
+
+            cJSON_ArrayForEach(el, item) {
+                if (playfab_jwt_segment_is(&claim[i], end - i, el->string)) {
+                    break;
+                }
+            }
+
+            item = el;
+
+        } else {
+            return NULL;
+        }
+
+        if (item == NULL || end == len) {
+            return item;
+        }
+    }
+}
+
+
 static const cJSON *
 playfab_jwt_member(const cJSON *obj, const char *name, size_t len)
 {
@@ -696,6 +798,91 @@ playfab_jwt_member(const cJSON *obj, const char *name, size_t len)
     }
 
     return NULL;
+}
+
+
+/* a pointer's segment seg[0..len), "~1" read as "/" and "~0" as "~", is
+ * the member name */
+
+static int
+playfab_jwt_segment_is(const char *seg, size_t len, const char *name)
+{
+    char    c;
+    size_t  i;
+
+    for (i = 0; i < len; i++, name++) {
+        c = seg[i];
+
+        if (c == '~') {
+            if (i + 1 == len || (seg[i + 1] != '0' && seg[i + 1] != '1')) {
+                return 0;
+            }
+
+            c = (seg[++i] == '0') ? '~' : '/';
+        }
+
+        if (*name == '\0' || *name != c) {
+            return 0;
+        }
+    }
+
+    return *name == '\0';
+}
+
+
+/* the element of an array that a segment of decimal digits selects */
+
+static const cJSON *
+playfab_jwt_element(const cJSON *array, const char *seg, size_t len)
+{
+    int  n;
+
+    n = playfab_jwt_index(seg, len);
+
+    return (n < 0) ? NULL : cJSON_GetArrayItem(array, n);
+}
+
+
+/*
+ * RFC 6901 array-index: "0", or digits without a leading zero; -1 for
+ * anything else ("-", the element past the last, included).  A token of
+ * PLAYFAB_JWT_TOKEN_MAX bytes has far fewer than 10^9 elements.
+ */
+
+static int
+playfab_jwt_index(const char *seg, size_t len)
+{
+    int     n;
+    size_t  i;
+
+    if (len == 0 || len > 9 || (len > 1 && seg[0] == '0')
+        || !playfab_jwt_digits(seg, len))
+    {
+        return -1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        n = n * 10 + (seg[i] - '0');
+    }
+
+    return n;
+}
+
+
+static int
+playfab_jwt_digits(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

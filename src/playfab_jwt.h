@@ -51,7 +51,7 @@
  *   not_yet_valid   now + leeway < nbf
  *   iat_in_future   iat > now + leeway
  *   missing_claim   "exp" absent while required, or a required claim
- *                   absent or null
+ *                   absent or null (nothing at its pointer)
  *   no_subject      the policy's subject claim ("sub" by default) absent,
  *                   not a string, empty, longer than
  *                   PLAYFAB_JWT_SUBJECT_MAX bytes or not text (invalid
@@ -66,6 +66,21 @@
  *
  * Header parameters that name keys ("jwk", "jku", "x5u", "x5c") are
  * ignored: keys come only from the configured set.
+ *
+ * Claims.  A claim (a required claim, the subject claim, the claim of
+ * playfab_jwt_claim()) that starts with "/" is a JSON Pointer (RFC 6901)
+ * into the claims: "/realm_access/roles" is the member "roles" of the
+ * member "realm_access"; in a segment "~1" is "/" and "~0" is "~"
+ * ("/a~1b" is the member "a/b"); on an array, a segment of decimal
+ * digits without a leading zero selects that element ("/groups/0"; such
+ * digits on an object name a member; "01" is refused by
+ * playfab_jwt_claim_check()); "/" alone is the member named "".
+ * Anything else is one top-level member name, as it is
+ * ("https://example.com/roles").  Nothing is there when a member or
+ * element is absent, or the pointer goes through a value that is
+ * neither an object nor an array.  A value reached inside an object is
+ * read as a top-level one is: an array matches a required value if any
+ * element does.
  */
 
 #ifndef PLAYFAB_JWT_H
@@ -82,9 +97,10 @@
                                            claim) and of "iss" */
 /* --- tokens (playfab_jwt.c) -------------------------------------------- */
 
-/* a required claim: present and, if nvalues > 0, equal to one of values
- * (a string claim byte for byte; a number numerically, "3" matches 3.0;
- * true/false as "true"/"false"; an array if any element matches) */
+/* a required claim (a name or a pointer, see above): present and, if
+ * nvalues > 0, equal to one of values (a string claim byte for byte; a
+ * number numerically, "3" matches 3.0; true/false as "true"/"false"; an
+ * array if any element matches) */
 typedef struct {
     const char                      *name;
     const char *const               *values;
@@ -96,7 +112,8 @@ typedef struct {
     unsigned                         leeway;       /* seconds */
     unsigned                         require_exp;  /* 1 after init */
     const char                      *issuer;       /* NULL: not checked */
-    const char                      *subject;      /* the claim naming the
+    const char                      *subject;      /* the claim (name or
+                                                      pointer) naming the
                                                       caller; "sub" after
                                                       init */
     const char *const               *audiences;    /* any of; */
@@ -132,19 +149,29 @@ int playfab_jwt_recheck(const playfab_jwt_t *jwt,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
 
 /*
- * The text of the claim name[0..name_len): a string as it is; a number
- * as an integer when integral ("1300819380"), else in the shortest form
- * that reads back the same ("0.5"); true/false as "true"/"false"; an
- * array as its elements' texts joined with ","; an object (or an array
- * inside an array) as compact JSON.  Writes at most size bytes to buf
+ * The text of the claim claim[0..len) (a name or a pointer, see above):
+ * a string as it is; a number as an integer when integral
+ * ("1300819380"), else in the shortest form that reads back the same
+ * ("0.5"); true/false as "true"/"false"; an array as its elements' texts
+ * joined with ","; an object (or an array inside an array) as compact
+ * JSON.  Writes at most size bytes to buf
  * (not NUL-terminated; buf may be NULL with size 0) and returns the
  * full length.  Returns -1 if the claim is absent or null, or if its
  * text would not be valid UTF-8 free of control characters (it could
  * otherwise reach a header through proxy_set_header); -2 when out of
  * memory.
  */
-long playfab_jwt_claim(const playfab_jwt_t *jwt, const char *name,
-    size_t name_len, char *buf, size_t size);
+long playfab_jwt_claim(const playfab_jwt_t *jwt, const char *claim,
+    size_t len, char *buf, size_t size);
+
+/*
+ * At configuration time: 0 if claim[0..len) can name a claim (any name;
+ * a pointer whose every "~" is "~0" or "~1" and that has no array index
+ * with a leading zero, such as "01", which RFC 6901 does not allow),
+ * else -1 with a sentence in err[0..errlen).
+ */
+int playfab_jwt_claim_check(const char *claim, size_t len, char *err,
+    size_t errlen);
 
 
 #endif /* PLAYFAB_JWT_H */

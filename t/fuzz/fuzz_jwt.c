@@ -9,8 +9,9 @@
  * harness encodes and signs it with the HMAC secret (kid "hs"), so that
  * the checks after the signature are reached; any other input is the
  * token itself.  A refusal must carry one of the documented codes; a
- * claim's text must be as long as counted, fit a short buffer without
- * overrun, and be valid UTF-8 without controls.
+ * claim's text (by name, or by JSON Pointer) must be as long as
+ * counted, fit a short buffer without overrun, and be valid UTF-8
+ * without controls.
  */
 
 #include <string.h>
@@ -79,16 +80,19 @@ static const playfab_jwt_claim_rule_t  fuzz_rules[] = {
     { "tier", fuzz_tiers, 3 }
 };
 
+/* names, and JSON Pointers into nested claims */
 static const char  *const fuzz_claims[] = {
     "sub", "scope", "tier", "aud", "iss", "exp", "nbf", "iat", "roles",
-    "n", "obj", ""
+    "n", "obj", "", "/realm_access/roles", "/realm_access/roles/0",
+    "/obj/a", "/obj/a/1/b", "/roles/-", "/a~1b", "/a~0b", "/", "//",
+    "/aud/0", "/obj/01", "/obj/~2"
 };
 
 static const char  *const fuzz_codes[] = {
     "too_large", "malformed", "bad_header", "alg_not_allowed",
     "unknown_kid", "key_mismatch", "bad_signature", "expired",
-    "not_yet_valid", "iat_in_future", "missing_claim", "bad_issuer",
-    "bad_audience", "claim_mismatch"
+    "not_yet_valid", "iat_in_future", "missing_claim", "no_subject",
+    "bad_issuer", "bad_audience", "claim_mismatch"
 };
 
 

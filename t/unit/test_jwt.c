@@ -133,6 +133,9 @@ static void test_issuer(void);
 static void test_audience(void);
 static void test_required(void);
 static void test_claim_text(void);
+static void test_pointer_check(void);
+static void test_pointer_claims(void);
+static void test_pointer_rules(void);
 
 
 static size_t
@@ -1516,6 +1519,268 @@ test_claim_text(void)
 }
 
 
+static void
+test_pointer_check(void)
+{
+    char  err[160];
+
+#define OK(c)   CHECK(playfab_jwt_claim_check(c, strlen(c), err,            \
+                                              sizeof(err)) == 0)
+#define BAD(c)                                                               \
+    do {                                                                     \
+        err[0] = '\0';                                                       \
+        CHECK(playfab_jwt_claim_check(c, strlen(c), err, sizeof(err))        \
+              == -1);                                                        \
+        CHECK(err[0] != '\0');                                               \
+    } while (0)
+
+    /* names, whatever they hold */
+    OK("sub");
+    OK("https://example.com/roles");
+    OK("a~b");
+    OK("01");
+    OK("");
+
+    /* pointers */
+    OK("/");
+    OK("//");
+    OK("/realm_access/roles");
+    OK("/https:~1~1example.com~1roles");
+    OK("/a~0b");
+    OK("/~01");
+    OK("/groups/0");
+    OK("/groups/10");
+    OK("/groups/-");
+    OK("/ids/12345678901234567890");
+
+    BAD("/a~");
+    BAD("/a~2b");
+    BAD("/~/x");
+    BAD("/a~b");
+    BAD("/groups/01");
+    BAD("/00");
+    BAD("/a/007/b");
+
+    BAD("/x/01");
+    CHECK(strstr(err, "\"01\"") != NULL);
+
+    /* the length bounds the claim */
+    CHECK(playfab_jwt_claim_check("/a~1", 3, err, sizeof(err)) == -1);
+    CHECK(playfab_jwt_claim_check("/01", 2, err, sizeof(err)) == 0);
+
+#undef OK
+#undef BAD
+}
+
+
+static void
+test_pointer_claims(void)
+{
+    char                   buf[64];
+    char                  *t;
+    playfab_jwt_t         *jwt;
+    playfab_jwks_t        *keys;
+    playfab_jwt_policy_t   policy;
+
+    keys = secret_set();
+    playfab_jwt_policy_init(&policy);
+    policy.algs = PLAYFAB_JWT_ALGS_ALL;
+
+    t = hs(H_HS256, "{\"sub\":\"player-1\",\"exp\":2000,"
+           "\"realm_access\":{\"roles\":[\"admin\",\"player\"],"
+           "\"level\":3,\"deep\":{\"x\":{\"y\":\"z\"}},\"nul\":null},"
+           "\"https://example.com/roles\":[\"gm\"],"
+           "\"a/b\":\"slash\",\"a~b\":\"tilde\",\"~1\":\"lit\","
+           "\"\":\"empty\",\"o\":{\"\":{\"\":\"ee\"},\"01\":\"zero-one\","
+           "\"7\":\"seven\"},"
+           "\"groups\":[\"g0\",{\"id\":\"g1\"},[\"n0\",\"n1\"]],"
+           "\"s\":\"text\",\"n\":5}");
+    jwt = NULL;
+    CHECK_STR(t ? run(keys, &policy, t, strlen(t), NOW, &jwt) : "mint",
+              "ok");
+    free(t);
+
+    if (jwt == NULL) {
+        playfab_jwks_free(keys);
+        return;
+    }
+
+#define TEXT(claim, want)                                                    \
+    do {                                                                     \
+        long  n_ = playfab_jwt_claim(jwt, claim, strlen(claim), buf,         \
+                                     sizeof(buf) - 1);                       \
+        buf[n_ >= 0 && n_ < (long) sizeof(buf) ? n_ : 0] = '\0';             \
+        CHECK(n_ == (long) strlen(want));                                    \
+        CHECK_STR(buf, want);                                                \
+    } while (0)
+#define NONE(claim)                                                          \
+    CHECK(playfab_jwt_claim(jwt, claim, strlen(claim), buf, sizeof(buf))     \
+          == -1)
+
+    /* nested objects, an array inside an object */
+    TEXT("/realm_access/roles", "admin,player");
+    TEXT("/realm_access/level", "3");
+    TEXT("/realm_access/deep/x/y", "z");
+    TEXT("/realm_access/deep", "{\"x\":{\"y\":\"z\"}}");
+    TEXT("/realm_access/deep/x", "{\"y\":\"z\"}");
+    CHECK(playfab_jwt_claim(jwt, "/realm_access", 13, NULL, 0) == 72);
+    TEXT("/sub", "player-1");
+
+    /* indexes */
+    TEXT("/realm_access/roles/0", "admin");
+    TEXT("/realm_access/roles/1", "player");
+    NONE("/realm_access/roles/2");
+    NONE("/realm_access/roles/-");
+    NONE("/realm_access/roles/01");
+    NONE("/realm_access/roles/+1");
+    NONE("/realm_access/roles/");
+    NONE("/realm_access/roles/99999999999");
+    TEXT("/groups/1/id", "g1");
+    TEXT("/groups/2/1", "n1");
+    TEXT("/groups/2", "n0,n1");
+    TEXT("/groups", "g0,{\"id\":\"g1\"},[\"n0\",\"n1\"]");
+
+    /* digits on an object name a member */
+    TEXT("/o/7", "seven");
+    TEXT("/o/01", "zero-one");
+
+    /* URL-named top-level claims: as a name, or a pointer with ~1 */
+    TEXT("https://example.com/roles", "gm");
+    TEXT("/https:~1~1example.com~1roles", "gm");
+    NONE("/https://example.com/roles");
+
+    /* "~1" is "/", "~0" is "~", in that order */
+    TEXT("/a~1b", "slash");
+    TEXT("/a~0b", "tilde");
+    TEXT("/~01", "lit");
+    TEXT("a/b", "slash");
+    TEXT("~1", "lit");
+    NONE("/a~2b");
+    NONE("/a~");
+    NONE("/a~b");
+
+    /* the empty name */
+    TEXT("/", "empty");
+    TEXT("/o//", "ee");
+    NONE("//");
+
+    /* missing, through a scalar, null */
+    NONE("/missing/roles");
+    NONE("/realm_access/missing");
+    NONE("/s/0");
+    NONE("/s/x");
+    NONE("/n/0");
+    NONE("/realm_access/level/x");
+    NONE("/realm_access/nul");
+    NONE("/realm_access/nul/x");
+    NONE("/realm_access/roles/0/x");
+    NONE("/Realm_access/roles");
+
+    /* the length bounds the claim */
+    CHECK(playfab_jwt_claim(jwt, "/realm_access/roles/1x", 21, buf,
+                            sizeof(buf)) == 6);
+
+#undef TEXT
+#undef NONE
+
+    playfab_jwt_free(jwt);
+    playfab_jwks_free(keys);
+}
+
+
+static void
+test_pointer_rules(void)
+{
+    char                       *t;
+    playfab_jwks_t             *keys;
+    playfab_error_t             err;
+    playfab_jwt_policy_t        policy;
+    playfab_jwt_claim_rule_t    rules[1];
+    static const char *const    admin[] = { "admin" };
+    static const char *const    gm[] = { "gm" };
+    static const char *const    three[] = { "3.0" };
+    static const char *const    g1[] = { "g1" };
+    const char                 *payload =
+        "{\"exp\":2000,\"sub\":\"player-1\","
+        "\"realm_access\":{\"roles\":[\"admin\",\"player\"],\"level\":3,"
+        "\"nul\":null,\"s\":\"x\"},"
+        "\"https://example.com/roles\":[\"gm\"],"
+        "\"groups\":[{\"id\":\"g1\"}],"
+        "\"profile\":{\"id\":\"nested-7\",\"n\":7,\"empty\":\"\","
+        "\"a/b\":\"p/1\"}}";
+
+    playfab_jwt_policy_init(&policy);
+    policy.algs = PLAYFAB_JWT_ALGS_ALL;
+    policy.claims = rules;
+    policy.nclaims = 1;
+
+#define RULE(nm, vals, count)                                                \
+    (rules[0].name = nm, rules[0].values = vals, rules[0].nvalues = count,   \
+     claims(payload, &policy, NOW))
+
+    /* an array inside an object matches as a top-level array does */
+    CHECK_STR(RULE("/realm_access/roles", admin, 1), "ok");
+    CHECK_STR(RULE("/realm_access/roles", gm, 1), "claim_mismatch");
+    CHECK_STR(RULE("/realm_access/roles", NULL, 0), "ok");
+    CHECK_STR(RULE("/realm_access/roles/0", admin, 1), "ok");
+    CHECK_STR(RULE("/realm_access/roles/1", admin, 1), "claim_mismatch");
+    CHECK_STR(RULE("/realm_access/level", three, 1), "ok");
+    CHECK_STR(RULE("/groups/0/id", g1, 1), "ok");
+
+    /* URL-named */
+    CHECK_STR(RULE("https://example.com/roles", gm, 1), "ok");
+    CHECK_STR(RULE("/https:~1~1example.com~1roles", gm, 1), "ok");
+    CHECK_STR(RULE("/https:~1~1example.com~1roles", admin, 1),
+              "claim_mismatch");
+
+    /* absent, null, through a scalar: missing, named as configured */
+    CHECK_STR(RULE("/realm_access/missing", NULL, 0), "missing_claim");
+    CHECK_STR(RULE("/realm_access/nul", NULL, 0), "missing_claim");
+    CHECK_STR(RULE("/realm_access/s/0", admin, 1), "missing_claim");
+    CHECK_STR(RULE("/resource_access/roles", admin, 1), "missing_claim");
+    CHECK_STR(RULE("realm_access.roles", NULL, 0), "missing_claim");
+
+    t = hs(H_HS256, payload);
+    rules[0].name = "/realm_access/nul";
+    rules[0].values = NULL;
+    rules[0].nvalues = 0;
+    keys = secret_set();
+    memset(&err, 0, sizeof(err));
+    CHECK(t && playfab_jwt_verify(keys, &policy, t, strlen(t), NOW, &err)
+               == NULL);
+    CHECK_STR(err.code ? err.code : "", "missing_claim");
+    CHECK_STR(err.field, "/realm_access/nul");
+
+    /* the subject from a nested claim: still a non-empty string */
+    policy.nclaims = 0;
+    policy.subject = "/profile/id";
+    CHECK_STR(claims(payload, &policy, NOW), "ok");
+    policy.subject = "/profile/a~1b";
+    CHECK_STR(claims(payload, &policy, NOW), "ok");
+
+    policy.subject = "/profile/n";
+    memset(&err, 0, sizeof(err));
+    CHECK(t && playfab_jwt_verify(keys, &policy, t, strlen(t), NOW, &err)
+               == NULL);
+    CHECK_STR(err.code ? err.code : "", "no_subject");
+    CHECK_STR(err.field, "/profile/n");
+
+    policy.subject = "/profile/empty";
+    CHECK_STR(claims(payload, &policy, NOW), "no_subject");
+    policy.subject = "/profile";
+    CHECK_STR(claims(payload, &policy, NOW), "no_subject");
+    policy.subject = "/realm_access/roles";
+    CHECK_STR(claims(payload, &policy, NOW), "no_subject");
+    policy.subject = "/profile/missing";
+    CHECK_STR(claims(payload, &policy, NOW), "no_subject");
+
+    free(t);
+    playfab_jwks_free(keys);
+
+#undef RULE
+}
+
+
 int
 main(void)
 {
@@ -1543,6 +1808,9 @@ main(void)
     test_audience();
     test_required();
     test_claim_text();
+    test_pointer_check();
+    test_pointer_claims();
+    test_pointer_rules();
 
     return UNIT_DONE();
 }
