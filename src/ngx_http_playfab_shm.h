@@ -10,16 +10,17 @@
 #define NGX_HTTP_PLAYFAB_SHM_H
 
 #include "ngx_http_playfab.h"
+#include "playfab_errors.h"
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  8
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  9
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
 #define NGX_HTTP_PLAYFAB_M_CODES      27
 #define NGX_HTTP_PLAYFAB_M_STATUSES   16
-#define NGX_HTTP_PLAYFAB_M_ERRORS     30
+#define NGX_HTTP_PLAYFAB_M_ERRORS     (PLAYFAB_NERRORS + 1)   /* and other */
 #define NGX_HTTP_PLAYFAB_M_BUCKETS    11
 #define NGX_HTTP_PLAYFAB_M_OPS        3
 
