@@ -388,5 +388,18 @@ ngx_http_playfab_token_key(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *conf)
 
     conf->token_key.len = PLAYFAB_DIGEST_LEN;
 
+    /* filled by each worker in its own memory, after the fork */
+
+    conf->token_copy = ngx_pcalloc(cf->pool,
+                                   sizeof(ngx_http_playfab_token_copy_t));
+    if (conf->token_copy == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->token_copy->data = ngx_pnalloc(cf->pool, PLAYFAB_TOKEN_MAX);
+    if (conf->token_copy->data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     return NGX_CONF_OK;
 }
