@@ -110,6 +110,7 @@ typedef struct ngx_http_playfab_keyset_s  ngx_http_playfab_keyset_t;
 
 
 typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
+typedef struct ngx_http_playfab_key_table_s  ngx_http_playfab_key_table_t;
 
 
 /*
@@ -146,6 +147,8 @@ typedef struct {
     ngx_str_t                     auth_realm;    /* api_key: the file */
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
+    ngx_http_playfab_key_table_t *api_key_table; /* this worker's keys
+                                                    accepted lately */
     ngx_http_playfab_jwt_conf_t  *jwt;           /* NULL: none set here */
     time_t                        idempotency;     /* 0: off */
     time_t                        entity_cache;

@@ -18,8 +18,19 @@
 #define PLAYFAB_JWT_NUMBER_MAX  32
 
 
+/* exp, nbf and iat as verified, for playfab_jwt_recheck() */
+typedef struct {
+    double               exp;
+    double               nbf;
+    double               iat;
+    unsigned             has_exp:1;
+    unsigned             has_nbf:1;
+    unsigned             has_iat:1;
+} playfab_jwt_window_t;
+
 struct playfab_jwt_s {
     cJSON               *claims;
+    playfab_jwt_window_t window;
 };
 
 typedef struct {
@@ -45,8 +56,11 @@ static int playfab_jwt_header(const cJSON *header,
     const char **kid, playfab_error_t *err);
 static int playfab_jwt_typ(const cJSON *typ);
 static int playfab_jwt_claims(const cJSON *claims,
-    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
-static int playfab_jwt_times(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, int64_t now,
+    playfab_jwt_window_t *window, playfab_error_t *err);
+static int playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
+    playfab_error_t *err);
+static int playfab_jwt_window(const playfab_jwt_window_t *window,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
 static int playfab_jwt_time(const cJSON *claims, const char *name,
     double *t, playfab_error_t *err);
@@ -113,6 +127,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
     unsigned char      *sig;
     playfab_jwt_seg_t   seg[3];
     playfab_jwt_alg_e   alg;
+    playfab_jwt_window_t window;
     unsigned char       raw[PLAYFAB_JWT_TOKEN_MAX];
 
     if (len > PLAYFAB_JWT_TOKEN_MAX) {
@@ -162,7 +177,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
         return NULL;
     }
 
-    if (playfab_jwt_claims(claims, policy, now, err) != 0) {
+    if (playfab_jwt_claims(claims, policy, now, &window, err) != 0) {
         cJSON_Delete(claims);
         return NULL;
     }
@@ -176,6 +191,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
     }
 
     jwt->claims = claims;
+    jwt->window = window;
 
     return jwt;
 }
@@ -185,7 +201,7 @@ int
 playfab_jwt_recheck(const playfab_jwt_t *jwt,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    return playfab_jwt_claims(jwt->claims, policy, now, err);
+    return playfab_jwt_window(&jwt->window, policy, now, err);
 }
 
 
@@ -423,9 +439,10 @@ playfab_jwt_typ(const cJSON *typ)
 
 static int
 playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
-    int64_t now, playfab_error_t *err)
+    int64_t now, playfab_jwt_window_t *window, playfab_error_t *err)
 {
-    if (playfab_jwt_times(claims, policy, now, err) != 0
+    if (playfab_jwt_times(claims, window, err) != 0
+        || playfab_jwt_window(window, policy, now, err) != 0
         || playfab_jwt_subject(claims, policy, err) != 0
         || playfab_jwt_issuer(claims, policy, err) != 0
         || playfab_jwt_audience(claims, policy, err) != 0
@@ -438,62 +455,67 @@ playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
 }
 
 
+/* exp, nbf and iat, each a number if present; 0, or -1 and err */
+
+static int
+playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
+    playfab_error_t *err)
+{
+    int  exp, nbf, iat;
+
+    exp = playfab_jwt_time(claims, "exp", &window->exp, err);
+    nbf = (exp == -1) ? -1 : playfab_jwt_time(claims, "nbf", &window->nbf, err);
+    iat = (nbf == -1) ? -1 : playfab_jwt_time(claims, "iat", &window->iat, err);
+
+    if (iat == -1) {
+        return -1;
+    }
+
+    window->has_exp = (exp == 1);
+    window->has_nbf = (nbf == 1);
+    window->has_iat = (iat == 1);
+
+    return 0;
+}
+
+
 /*
  * RFC 7519: now must be before exp, not before nbf; iat not in the
  * future.  The leeway widens each window; fractions of seconds count.
  */
 
 static int
-playfab_jwt_times(const cJSON *claims, const playfab_jwt_policy_t *policy,
-    int64_t now, playfab_error_t *err)
+playfab_jwt_window(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    int     rc;
-    double  t, early, late;
+    double  early, late;
 
     early = (double) now - policy->leeway;
     late = (double) now + policy->leeway;
 
-    rc = playfab_jwt_time(claims, "exp", &t, err);
-
-    if (rc == -1) {
-        return -1;
-    }
-
-    if (rc == 0 && policy->require_exp) {
+    if (!window->has_exp && policy->require_exp) {
         playfab_error_set(err, "missing_claim", "exp", "the token has no "
                           "expiry time");
         return -1;
     }
 
-    if (rc == 1 && early >= t) {
+    if (window->has_exp && early >= window->exp) {
         playfab_error_set(err, "expired", "exp", "the token expired at %.0f, "
-                          "now is %lld, leeway %us", t, (long long) now,
-                          policy->leeway);
-        return -1;
-    }
-
-    rc = playfab_jwt_time(claims, "nbf", &t, err);
-
-    if (rc == -1) {
-        return -1;
-    }
-
-    if (rc == 1 && late < t) {
-        playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
-                          "from %.0f, now is %lld, leeway %us", t,
+                          "now is %lld, leeway %us", window->exp,
                           (long long) now, policy->leeway);
         return -1;
     }
 
-    rc = playfab_jwt_time(claims, "iat", &t, err);
-
-    if (rc == -1) {
+    if (window->has_nbf && late < window->nbf) {
+        playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
+                          "from %.0f, now is %lld, leeway %us", window->nbf,
+                          (long long) now, policy->leeway);
         return -1;
     }
 
-    if (rc == 1 && t > late) {
+    if (window->has_iat && window->iat > late) {
         playfab_error_set(err, "iat_in_future", "iat", "the token was issued "
-                          "at %.0f, after now %lld, leeway %us", t,
+                          "at %.0f, after now %lld, leeway %us", window->iat,
                           (long long) now, policy->leeway);
         return -1;
     }
