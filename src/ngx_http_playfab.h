@@ -147,8 +147,10 @@ typedef struct {
     ngx_str_t                     auth_realm;    /* api_key: the file */
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
-    ngx_http_playfab_key_table_t *api_key_table; /* this worker's keys
-                                                    accepted lately */
+    ngx_http_playfab_key_table_t **api_key_table; /* of the file: this
+                                                    worker's keys accepted
+                                                    lately, made at first
+                                                    use */
     ngx_http_playfab_jwt_conf_t  *jwt;           /* NULL: none set here */
     time_t                        idempotency;     /* 0: off */
     time_t                        entity_cache;

@@ -5,9 +5,10 @@
  * compared in constant time with every digest of the file
  * (src/playfab_apikey.c); the principal is (api_key, the file, the
  * key's name).  Each worker remembers the keys it accepted lately, in a
- * bounded table per location: a key found there, compared in constant
- * time, is not hashed again.  The table lives as long as the
- * configuration that loaded the file.
+ * bounded table per key file (shared by the locations that inherit it):
+ * a key found there, compared in constant time, is not hashed again.
+ * The table lives as long as the configuration that loaded the file; a
+ * slot's key is wiped before another takes its place.
  */
 
 #include "ngx_http_playfab_features.h"
@@ -96,7 +97,7 @@ ngx_http_playfab_api_key_find(ngx_http_request_t *r,
         return NULL;
     }
 
-    table = plcf->api_key_table;
+    table = *plcf->api_key_table;
 
     if (table == NULL) {
         table = ngx_calloc(sizeof(ngx_http_playfab_key_table_t),
@@ -110,7 +111,7 @@ ngx_http_playfab_api_key_find(ngx_http_request_t *r,
                                         (char *) value->data, value->len);
         }
 
-        plcf->api_key_table = table;
+        *plcf->api_key_table = table;
     }
 
     slot = &table->slots[playfab_ct_slot(table->seed, value->data, value->len,
@@ -129,6 +130,7 @@ ngx_http_playfab_api_key_find(ngx_http_request_t *r,
                                (char *) value->data, value->len);
 
     if (key) {
+        ngx_explicit_memzero(slot->bytes, slot->len);
         slot->key = key;
         slot->len = value->len;
         ngx_memcpy(slot->bytes, value->data, value->len);

@@ -196,6 +196,7 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->auth = prev->auth;
         conf->api_keys = prev->api_keys;
         conf->napi_keys = prev->napi_keys;
+        conf->api_key_table = prev->api_key_table;
         conf->auth_realm = prev->auth_realm;
         conf->auth_file = prev->auth_file;
         conf->auth_line = prev->auth_line;

@@ -199,20 +199,27 @@ ngx_http_playfab_request_id(ngx_http_request_t *r)
 
     if (!vv->valid && !vv->not_found) {
         p = ngx_pnalloc(r->main->pool, 2 * sizeof(bytes));
-        if (p == NULL || playfab_random_bytes(bytes, sizeof(bytes)) != 0) {
+        if (p == NULL) {
             return NULL;
         }
 
-        ngx_hex_dump(p, bytes, sizeof(bytes));
+        if (playfab_random_bytes(bytes, sizeof(bytes)) == 0) {
+            ngx_hex_dump(p, bytes, sizeof(bytes));
 
-        vv->data = p;
-        vv->len = 2 * sizeof(bytes);
-        vv->valid = 1;
-        vv->no_cacheable = 0;
-        vv->not_found = 0;
+            vv->data = p;
+            vv->len = 2 * sizeof(bytes);
+            vv->valid = 1;
+            vv->no_cacheable = 0;
+            vv->not_found = 0;
+
+        } else {
+            /* the CSPRNG failed: nginx's own way of making one */
+            vv = ngx_http_get_indexed_variable(r->main,
+                                           ngx_http_playfab_request_id_index);
+        }
     }
 
-    if (!vv->valid) {
+    if (vv == NULL || !vv->valid) {
         return NULL;
     }
 

@@ -59,8 +59,12 @@ static int playfab_jwt_claims(const cJSON *claims,
     const playfab_jwt_policy_t *policy, int64_t now,
     playfab_jwt_window_t *window, playfab_error_t *err);
 static int playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
-    playfab_error_t *err);
-static int playfab_jwt_window(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_exp(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_nbf(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_iat(const playfab_jwt_window_t *window,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
 static int playfab_jwt_time(const cJSON *claims, const char *name,
     double *t, playfab_error_t *err);
@@ -201,7 +205,14 @@ int
 playfab_jwt_recheck(const playfab_jwt_t *jwt,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    return playfab_jwt_window(&jwt->window, policy, now, err);
+    if (playfab_jwt_exp(&jwt->window, policy, now, err) != 0
+        || playfab_jwt_nbf(&jwt->window, policy, now, err) != 0
+        || playfab_jwt_iat(&jwt->window, policy, now, err) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
 }
 
 
@@ -441,8 +452,7 @@ static int
 playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
     int64_t now, playfab_jwt_window_t *window, playfab_error_t *err)
 {
-    if (playfab_jwt_times(claims, window, err) != 0
-        || playfab_jwt_window(window, policy, now, err) != 0
+    if (playfab_jwt_times(claims, window, policy, now, err) != 0
         || playfab_jwt_subject(claims, policy, err) != 0
         || playfab_jwt_issuer(claims, policy, err) != 0
         || playfab_jwt_audience(claims, policy, err) != 0
@@ -455,25 +465,37 @@ playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
 }
 
 
-/* exp, nbf and iat, each a number if present; 0, or -1 and err */
+/*
+ * exp, nbf and iat, each read (a number if present) and checked in turn,
+ * into window for playfab_jwt_recheck(); 0, or -1 and err
+ */
 
 static int
 playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
-    playfab_error_t *err)
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    int  exp, nbf, iat;
+    int  rc;
 
-    exp = playfab_jwt_time(claims, "exp", &window->exp, err);
-    nbf = (exp == -1) ? -1 : playfab_jwt_time(claims, "nbf", &window->nbf, err);
-    iat = (nbf == -1) ? -1 : playfab_jwt_time(claims, "iat", &window->iat, err);
+    rc = playfab_jwt_time(claims, "exp", &window->exp, err);
+    window->has_exp = (rc == 1);
 
-    if (iat == -1) {
+    if (rc == -1 || playfab_jwt_exp(window, policy, now, err) != 0) {
         return -1;
     }
 
-    window->has_exp = (exp == 1);
-    window->has_nbf = (nbf == 1);
-    window->has_iat = (iat == 1);
+    rc = playfab_jwt_time(claims, "nbf", &window->nbf, err);
+    window->has_nbf = (rc == 1);
+
+    if (rc == -1 || playfab_jwt_nbf(window, policy, now, err) != 0) {
+        return -1;
+    }
+
+    rc = playfab_jwt_time(claims, "iat", &window->iat, err);
+    window->has_iat = (rc == 1);
+
+    if (rc == -1 || playfab_jwt_iat(window, policy, now, err) != 0) {
+        return -1;
+    }
 
     return 0;
 }
@@ -485,35 +507,46 @@ playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
  */
 
 static int
-playfab_jwt_window(const playfab_jwt_window_t *window,
+playfab_jwt_exp(const playfab_jwt_window_t *window,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    double  early, late;
-
-    early = (double) now - policy->leeway;
-    late = (double) now + policy->leeway;
-
     if (!window->has_exp && policy->require_exp) {
         playfab_error_set(err, "missing_claim", "exp", "the token has no "
                           "expiry time");
         return -1;
     }
 
-    if (window->has_exp && early >= window->exp) {
+    if (window->has_exp && (double) now - policy->leeway >= window->exp) {
         playfab_error_set(err, "expired", "exp", "the token expired at %.0f, "
                           "now is %lld, leeway %us", window->exp,
                           (long long) now, policy->leeway);
         return -1;
     }
 
-    if (window->has_nbf && late < window->nbf) {
+    return 0;
+}
+
+
+static int
+playfab_jwt_nbf(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    if (window->has_nbf && (double) now + policy->leeway < window->nbf) {
         playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
                           "from %.0f, now is %lld, leeway %us", window->nbf,
                           (long long) now, policy->leeway);
         return -1;
     }
 
-    if (window->has_iat && window->iat > late) {
+    return 0;
+}
+
+
+static int
+playfab_jwt_iat(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    if (window->has_iat && window->iat > (double) now + policy->leeway) {
         playfab_error_set(err, "iat_in_future", "iat", "the token was issued "
                           "at %.0f, after now %lld, leeway %us", window->iat,
                           (long long) now, policy->leeway);

@@ -1194,6 +1194,10 @@ test_times(void)
     CHECK_STR(claims("{" SUB
                      "\"exp\":1,\"nbf\":5000,\"iat\":5000}", &policy, NOW),
               "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":1,\"nbf\":\"x\"}", &policy, NOW),
+              "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":5000,\"iat\":\"x\"}",
+                     &policy, NOW), "not_yet_valid");
 
     /* exp required by default */
     policy.leeway = 0;
@@ -1204,8 +1208,6 @@ test_times(void)
     CHECK_STR(claims("{" SUB "\"exp\":1}", &policy, NOW), "expired");
 }
 
-
-/* the subject: one non-empty string of text, in the configured claim */
 
 /* a verified token checked again later: its times, as it had them */
 
@@ -1279,6 +1281,8 @@ test_recheck(void)
     playfab_jwks_free(keys);
 }
 
+
+/* the subject: one non-empty string of text, in the configured claim */
 
 static void
 test_subject(void)
