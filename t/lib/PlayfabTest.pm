@@ -88,6 +88,9 @@ sub set_environment {
     $ENV{TEST_NGINX_EMU_PORT} ||= 1985;
     $ENV{TEST_NGINX_PLAYFAB_SECRET} //= 'emu-secret-key';
     $ENV{TEST_NGINX_PLAYFAB_TITLE}  //= 'EMU01';
+    # Test::Nginx defines the server root, not a variable for its html
+    # directory, where user_files are written: the blocks name it so.
+    $ENV{TEST_NGINX_HTML_DIR} = "$ENV{TEST_NGINX_SERVER_ROOT}/html";
     if (!defined $ENV{TEST_NGINX_LOAD_MODULES} && -f $Module
         && !built_in())
     {
@@ -223,6 +226,7 @@ sub register_preprocessor {
     my $add = Test::Nginx::Socket->can('add_block_preprocessor')
         or die "PlayfabTest: use Test::Nginx::Socket before PlayfabTest\n";
     $add->(\&prepare_block);
+    Test::Nginx::Socket::add_response_body_check(\&check_emulator);
 }
 
 
@@ -233,11 +237,92 @@ sub prepare_block {
     my ($block) = @_;
     # block accessors return () in list context for an absent section
     emulator_reset(scalar $block->playfab_emulator, $block->name);
+    playfab_calls($block);
+    emulator_checks($block);
     $block->set_value(http_config => $HttpConfig)
         unless defined $block->http_config;
     add_env_line($block);
     add_locations($block);
     return $block;
+}
+
+
+# "--- playfab_calls: OP=N ...": what the emulator must have been asked
+# since the block started (its /_emu/stats counters, tokens_issued and
+# parties_allocated included; token_index/OP=N: the last OP call used
+# the Nth title token issued), checked after the block's last request,
+# in one test.  Returns { OP => N }, or undef without the section.
+sub playfab_calls {
+    my ($block) = @_;
+    my $spec = $block->playfab_calls;
+    return undef unless defined $spec;
+    my %calls;
+    for my $item (split ' ', $spec) {
+        my ($op, $n) = $item =~ m{\A((?:token_index/)?\w+)=(\d+)\z}
+            or die "PlayfabTest: " . $block->name . ": --- playfab_calls:"
+                . " \"$item\" is not OP=N\n";
+        $calls{$op} = $n;
+    }
+    die "PlayfabTest: " . $block->name . ": --- playfab_calls is empty\n"
+        unless %calls;
+    return \%calls;
+}
+
+
+# "--- playfab_emulator_check eval": [PATH => qr/.../, ...], where PATH
+# is one of the emulator's GET control paths without /_emu/ (stats,
+# count/OP, last/OP, headers/OP, token_index/OP): after the block's last
+# request, each answer must match its regex, one test each.
+sub emulator_checks {
+    my ($block) = @_;
+    my $checks = $block->playfab_emulator_check;
+    return undef unless defined $checks;
+    die "PlayfabTest: " . $block->name . ": --- playfab_emulator_check"
+        . " must be an eval ARRAY of PATH => qr/.../ pairs\n"
+        unless ref $checks eq 'ARRAY' && @$checks && @$checks % 2 == 0
+            && !grep { ref $checks->[2 * $_ + 1] ne 'Regexp' }
+                0 .. $#$checks / 2;
+    return $checks;
+}
+
+
+# The response body check: after the last request of the block, in
+# every repetition, what the emulator saw.
+sub check_emulator {
+    my ($block, $body, $index, $repetition, $dry_run) = @_;
+    my $request = $block->raw_request // $block->request;
+    my $requests = ref $request eq 'ARRAY' && !defined $block->raw_request
+        ? @$request : 1;
+    return if $index != $requests - 1;
+
+    check_playfab_calls($block);
+    my $checks = emulator_checks($block) or return;
+    for (my $i = 0; $i < @$checks; $i += 2) {
+        my ($path, $re) = @$checks[$i, $i + 1];
+        my ($status, $text) = emulator_request('GET', "/_emu/$path", '');
+        Test::More::like($text, $re, $block->name . " - the emulator's $path")
+            or Test::More::diag("GET /_emu/$path: $status");
+    }
+}
+
+
+sub check_playfab_calls {
+    my ($block) = @_;
+    my $calls = playfab_calls($block) or return;
+
+    my ($status, $json) = emulator_request('GET', '/_emu/stats', '');
+    my $stats = $status == 200 ? eval { JSON::PP->new->decode($json) } : undef;
+    my %got = map { $_ => $stats ? $stats->{$_} // 0 : undef }
+        grep { !m{/} } keys %$calls;
+    for my $key (grep { m{/} } keys %$calls) {
+        my ($code, $text) = emulator_request('GET', "/_emu/$key", '');
+        $got{$key} = $code == 200 && $text =~ /\A(\d+)\n\z/ ? $1 : $text;
+        $json .= "\n$key: $code $text";
+    }
+    my $spec = join ' ', map { "$_=$calls->{$_}" } sort keys %$calls;
+    Test::More::is_deeply(\%got, $calls,
+        $block->name . " - PlayFab calls $spec")
+        or Test::More::diag("emulator stats: $status $json");
 }
 
 
