@@ -4,91 +4,112 @@ package Test::Nginx::Socket;
 
 =head1 NAME
 
-Test::Nginx::Socket - minimal stand-in for CPAN's Test::Nginx::Socket
+Test::Nginx::Socket - our runner of openresty's Test::Nginx data format
 
 =head1 DESCRIPTION
 
-This is a small, independent re-implementation of the data-driven test
-format of CPAN's L<Test::Nginx::Socket> (openresty/test-nginx). It is used
-only when the CPAN module is not installed: the test harness puts
-F<t/lib/runner> into C<PERL5LIB> when C<perl -MTest::Nginx::Socket -e1>
-fails. It is built on L<Test::Base> and needs nothing beyond core Perl.
+An independent implementation, on L<Test::Base> and core Perl, of the
+part of openresty's Test::Nginx::Socket (L<https://github.com/openresty/test-nginx>)
+that this project's tests use, with the same semantics: a test file that
+passes under one passes under the other, with the same tests.
+F<./build.sh test> puts F<t/lib/runner> first in C<PERL5LIB>;
+C<TEST_NGINX_LIB=/path/to/test-nginx/lib ./build.sh test> runs the same
+files under openresty's. F<t/001-runner-parity.t> holds the two to the
+same behaviour, feature by feature.
 
-Every block gets a freshly generated F<nginx.conf>, its own nginx process
-(started in the foreground with C<daemon off>, stopped after the block)
-and its requests sent over plain TCP to 127.0.0.1.
+Anything this POD does not list is refused: an unknown section, a
+section openresty's runner would ignore in favour of another, or a
+setting this runner does not implement stops the run rather than pass
+unchecked.
+
+=head2 How a file runs
+
+Blocks run in a random order unless the file calls C<no_shuffle()> or
+C<TEST_NGINX_NO_SHUFFLE> is set; each block's name is prefixed with the
+script's path (C<$0>). Block preprocessors run first, the last one
+added first. Each block gets a fresh server root (F<conf>, F<logs>,
+F<html> with an F<index.html>, temp paths), its user_files, a generated
+F<nginx.conf> and one nginx (C<-e logs/error.log>, foreground); its
+requests are sent C<repeat_each> times to that nginx, each on a new
+connection to 127.0.0.1 (C<Host: localhost>, C<Connection: close>).
+
+After every request (and C<--- wait>), the part of F<error.log> written
+since the previous check is read: C<--- error_log> patterns must each
+match a line of it, C<--- no_error_log> patterns none (one failure per
+matching line). The first slice includes nginx's start-up. Lines with
+"Assertion ... failed" fail; [alert], [crit] and [emerg] lines are
+reported unless a pattern names that level. Tests are named as in
+openresty's, with "(req N)" the repetition's index.
+
+This runner also fails a block when nginx's error log or stderr shows a
+crashed worker or a sanitizer or memcheck report (the ASan and valgrind
+suites), once per slice, and when nginx exits during the block; nothing
+is counted when all is well, so the counts are openresty's.
+C<--- expect_worker_crash: 9> (signal numbers) lets those signals through
+for blocks that kill workers on purpose. openresty's runner has no such
+check and ignores the section.
 
 =head2 Exported functions
 
-C<plan> and the rest of Test::More's and Test::Base's exports (C<blocks>,
-C<is>, C<like>, C<ok>, C<diag>, ...), plus:
+    run_tests   repeat_each([n])   workers(n)   worker_connections(n)
+    master_on   master_off   master_process_enabled([bool])
+    log_level([level])   no_shuffle   no_long_string (no effect)
+    no_root_location   env_to_nginx(@vars)   server_port([port])
+    timeout([seconds])   html_dir   server_root   servroot   bail_out(@msg)
+    add_block_preprocessor(sub { my ($block) = @_; ... })
+    add_response_body_check(sub {
+        my ($block, $body, $req_index, $repeat_index, $dry_run) = @_; ... })
 
-    run_tests                 repeat_each([n])    (default 1)
-    workers(n)                worker_connections(n)   (default 64)
-    master_on                 master_off          (default off)
-    master_process_enabled([bool])
-    log_level([level])        (default debug)
-    no_shuffle                no_long_string      (both accepted, no-ops:
-                                                   blocks run in file order)
-    no_root_location          env_to_nginx(@vars)
-    add_block_preprocessor(sub { my $block = shift; ... })
-                              (run in registration order before each block)
-    server_port([port])       timeout([seconds])  (default 3)
-    html_dir                  server_root / servroot
-    bail_out(@msg)
+plus Test::More's and Test::Base's (C<plan>, C<blocks>, C<is>, ...).
 
-C<use Test::Nginx::Socket 'no_plan'> and C<< tests => N >> are passed on to
-Test::More; C<run_tests> plans C<no_plan> if nothing was planned.
+=head2 Sections
 
-=head2 Block sections
+    config (required)  http_config  main_config  log_level
+    user_files          text (">>> NAME" lines) or eval ARRAY of [NAME, TEXT]
+    request             text "METHOD [URI [VERSION]]\nBODY", or eval ARRAY
+    raw_request         bytes, or eval ARRAY of pieces
+    raw_request_middle_delay   more_headers (text, or eval ARRAY per request)
+    error_code  error_code_like  response_headers  response_headers_like
+    response_body  response_body_like  response_body_unlike
+    error_log  no_error_log  must_die  timeout  wait  abort  ignore_response
+    skip_eval ("N: CODE")  expect_worker_crash   ONLY  SKIP  LAST
 
-    main_config  http_config  config  user_files (text or eval ARRAY of
-    [name, content])  request (text, or eval ARRAY for several requests)
-    raw_request (text, or eval ARRAY of pieces written one after another)
-    raw_request_middle_delay  more_headers (text or per-request ARRAY)
-    error_code  error_code_like  response_body  response_body_like
-    response_body_unlike  response_headers  response_headers_like
-    error_log  no_error_log  must_die  timeout  wait  log_level  abort
-    ignore_response  expect_worker_crash  skip_eval  SKIP  ONLY  LAST
+With several requests, every expected value (error_code, response_*)
+must be an eval ARRAY with one entry per request, or the run bails out;
+with one request, an ARRAY's first entry is used. The status defaults to
+200 and is always checked. Of error_code and error_code_like, of
+response_headers and response_headers_like, and of response_body,
+response_body_like and response_body_unlike, openresty's checks only the
+first given: this runner refuses a block that gives two.
 
-Expected values (error_code, response_*) may be eval ARRAYs with one entry
-per request; a plain value applies to every request. C<response_headers>
-lines are C<Name: value> (exact), C<!Name> (absent) or C<Name:> (present
-and empty); C<response_headers_like> values are anchored regexes, as in
-CPAN. C<response_body_like> text is chomped and matched with C</s>.
-C<error_log> and C<no_error_log> are substring patterns (one per line, or
-an eval string, qr// or ARRAY) checked once per block, after nginx has
-stopped, against everything it logged (error.log and stderr). Every block
-also gets a "no worker crash" assertion. Unknown sections are ignored.
+Values are used as Test::Base gives them (its default filters keep one
+trailing newline of a multi-line section): C<--- response_body_like>
+on its own line requires that newline, the inline C<--- response_body_like: RE>
+does not. response_headers lines are C<Name: value> (exact), C<Name:>
+(present and empty), C<!Name> (absent from the raw header block).
+C<$ServerPort> is replaced in response_headers, response_body and
+response_body_like. C<$TEST_NGINX_*> variables are expanded in
+main_config, http_config, config, user_files and response_body only (an
+unset one bails out); request, more_headers, error_log and no_error_log
+are sent and matched as written.
 
-C<--- skip_eval: N: CODE> skips the block, as N skipped tests named
-"NAME - skip_eval", when the Perl CODE returns true (as in CPAN).
-
-C<--- expect_worker_crash: 9> (signal numbers, space-separated) is for
-blocks that kill workers on purpose: the "no worker crash" check then
-lets "worker process N exited on signal S" through for those signals
-(without "(core dumped)"); any other signal, a core dump or a sanitizer
-report still fails the block. This section is not in CPAN's
-Test::Nginx, which has no such check.
-
-C<$TEST_NGINX_*> variables are expanded in main_config, http_config,
-config, user_files, request, raw_request, more_headers, response_body,
-error_log and no_error_log.
+C<must_die> starts nginx C<repeat_each> times; each must exit (with the
+given code, if any), and the log is checked after each. C<skip_eval>
+skips its N tests once per repetition.
 
 =head2 Environment
 
-TEST_NGINX_BINARY, TEST_NGINX_SERVER_PORT / TEST_NGINX_PORT (default 1984),
-TEST_NGINX_SERVROOT (default t/servroot), TEST_NGINX_LOAD_MODULES,
-TEST_NGINX_TIMEOUT, TEST_NGINX_NO_CLEAN. The runner sets
-TEST_NGINX_SERVER_PORT, TEST_NGINX_SERVER_ROOT and TEST_NGINX_HTML_DIR.
+    TEST_NGINX_BINARY    TEST_NGINX_SERVER_PORT / TEST_NGINX_PORT (1984)
+    TEST_NGINX_SERVROOT (t/servroot)    TEST_NGINX_LOAD_MODULES
+    TEST_NGINX_TIMEOUT (3)   TEST_NGINX_NO_SHUFFLE   TEST_NGINX_SLEEP (0.015)
+    TEST_NGINX_LOG_LEVEL (debug)   TEST_NGINX_MASTER_PROCESS (off)
+    TEST_NGINX_NO_CLEAN
 
-=head2 Differences from CPAN
-
-No HTTP/2, pipelined_requests, request packets, access_log, grep_error_log,
-shutdown_error_log, valgrind/stap/check-leak modes, TEST_NGINX_RAND_PORT_*
-or user_files timestamps. Error-log patterns and the crash check are
-counted once per block rather than once per repetition, so C<< tests => N >>
-plans computed for CPAN will not match; prefer C<no_plan>.
+The runner sets TEST_NGINX_SERVER_PORT and TEST_NGINX_SERVER_ROOT, as
+openresty's does; nothing else (a test module sets what its files need,
+as PlayfabTest sets TEST_NGINX_HTML_DIR). openresty's other modes
+(TEST_NGINX_USE_HUP, _USE_VALGRIND, _CHECK_LEAK, _RANDOMIZE, HTTP/2 and
+HTTP/3, ...) are refused.
 
 =cut
 
@@ -226,8 +247,9 @@ sub env_to_nginx {
     }
 }
 
+# The last one added runs first, as in openresty's runner.
 sub add_block_preprocessor (&) {
-    push @BlockPreprocessors, shift;
+    unshift @BlockPreprocessors, shift;
 }
 
 # CODE->($block, $body, $request_index, $repetition_index, $dry_run),
