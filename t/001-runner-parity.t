@@ -296,6 +296,30 @@ like($tap->{out}, qr/Bail out!.*No environment TEST_NGINX_HTML_DIR defined/,
     'TEST_NGINX_HTML_DIR is not');
 
 
+# Block preprocessors: the last one added runs first.
+$tap = run_child('preprocessors', <<'_EOT_');
+use Test::Nginx::Socket 'no_plan';
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value(config => $block->config =~ s/";/ first";/r);
+});
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value(config => $block->config =~ s/";/ second";/r);
+});
+run_tests();
+__DATA__
+
+=== TEST 1: order
+--- config
+    location = /t { return 200 "ran:"; }
+--- request
+GET /t
+--- response_body: ran: second first
+_EOT_
+is(count($tap->{ok}, qr/TEST 1: order - response_body - response is expected/),
+    1, 'the preprocessor added last ran first');
+
 # Mistakes openresty's runner lets through and ours refuses.
 $tap = run_child('unknown-section', $Head . <<'_EOT_');
 

@@ -476,6 +476,9 @@ Each variable keeps a value it already has:
     TEST_NGINX_EMU_PORT        1985: the emulator's port on 127.0.0.1
     TEST_NGINX_PLAYFAB_SECRET  emu-secret-key: the title secret key
     TEST_NGINX_PLAYFAB_TITLE   EMU01: the title id
+    TEST_NGINX_HTML_DIR        the server root's html/, where user_files
+                               are written (always set: Test::Nginx
+                               defines only TEST_NGINX_SERVER_ROOT)
     TEST_NGINX_LOAD_MODULES    build/nginx/objs/ngx_http_playfab_party_module.so
                                (absolute), if that file exists and the
                                binary does not have the module built in
@@ -532,8 +535,9 @@ appends to C<--- config>, unless the block already has the same
 C<location> line, the internal location the module's subrequests go to
 (plain HTTP to the emulator instead of https://TITLE.playfabapi.com, with
 the keepalive-friendly proxy settings of production), and C</emu/>, through
-which requests can read the emulator's control API, e.g.
-C<GET /emu/count/GetEntityToken>:
+which a block's requests can drive the emulator's control API (C<POST
+/emu/revoke>, C<POST /emu/expire>...; to read what it received, use the
+sections below instead of a request):
 
     location /_playfab/ {
         internal;
@@ -547,6 +551,45 @@ C<GET /emu/count/GetEntityToken>:
     }
 
 =back
+
+=head2 Sections it reads
+
+Besides C<--- playfab_emulator> (above), two sections check what the
+emulator received. Both are checked after the last request of the
+block, in every C<repeat_each> round, directly against the emulator:
+no extra request goes through nginx, so the block's C<--- error_log>
+and C<--- no_error_log> checks see only its own requests.
+
+=over 4
+
+=item C<--- playfab_calls: OP=N ...>
+
+One test: the emulator's counters since the block's reset are exactly
+these. OP is an operation (C<GetEntityToken>, C<RequestPartyService>,
+C<ValidateEntityToken>) or a counter of F</_emu/stats>
+(C<tokens_issued>, C<parties_allocated>); C<token_index/OP=N> says that
+the last OP call presented the Nth title token the emulator issued.
+Counters not named are not checked.
+
+    --- playfab_calls: GetEntityToken=1 RequestPartyService=2
+
+=item C<--- playfab_emulator_check eval>
+
+An array of C<PATH =E<gt> qr/.../> pairs; one test each: the emulator's
+answer to C<GET /_emu/PATH> matches. PATH is one of C<stats>,
+C<count/OP>, C<last/OP> (the last OP call: its headers and body, as
+JSON), C<headers/OP> (the names of its headers, one a line),
+C<token_index/OP>.
+
+    --- playfab_emulator_check eval
+    ['last/RequestPartyService' => qr/"PlayFabId":"matchmaker"/,
+     'headers/GetEntityToken' => qr/^x-secretkey$/m]
+
+=back
+
+A file whose blocks count calls runs them with C<repeat_each(1)>, or
+writes counts that hold after every round (they accumulate: the reset
+is once per block).
 
 The reset happens once per block, not once per C<repeat_each> round: the
 rounds of a block share the emulator's state (and nginx's shared memory),
