@@ -166,6 +166,8 @@ is(count($tap->{not_ok}, qr/TEST 1: .*response_body_like/), 1,
     'response_body_like on its own line needs the newline');
 is(count($tap->{ok}, qr/TEST 2: .*response_body_like/), 1,
     'the inline form matches');
+is(count($tap->{ok}, qr/TEST 3: .* - response_body_like - response is expected \(\/\$TEST_NGINX_SERVER_PORT \$TEST_NGINX_SERVER_PORT\)$/),
+    1, "the test's name quotes the body, trimmed, on one line");
 is(count($tap->{ok}, qr/TEST 3: .*response_body_like/), 1,
     'request and more_headers are sent as written');
 is(count($tap->{ok}, qr/TEST 3: .*TEST_NGINX_SERVER_PORT"" matches/), 1,

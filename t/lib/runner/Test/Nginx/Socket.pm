@@ -1155,8 +1155,12 @@ sub check_response {
             my $pattern = indexed($block, $section, $i, $many) // '';
             $pattern =~ s/\$ServerPort\b/$ServerPort/g;
             my $check = $type eq 'like' ? \&like : \&unlike;
+            # the name quotes the body on one line, as openresty's does
+            (my $summary = $body) =~ s/^\s+|\s+$//g;
+            $summary =~ s/\n/ /g;
+            $summary =~ s/\s{2,}/ /g;
             $check->($body, qr/$pattern/s,
-                "$name - $section - response is expected");
+                "$name - $section - response is expected ($summary)");
         }
     }
 
