@@ -587,6 +587,10 @@ C<token_index/OP>.
 
 =back
 
+They run with the response's body checks, before C<--- wait>: to let
+background work (a refresh, a mirror) finish before the counters are
+read, end the block with a request that waits (C<GET /emu/sleep?ms=N>).
+
 A file whose blocks count calls runs them with C<repeat_each(1)>, or
 writes counts that hold after every round (they accumulate: the reset
 is once per block).
