@@ -5,9 +5,15 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 
-$ENV{TEST_NGINX_FANOUT_PORT} ||= 1990;
+# the second server, next to the test port (and the emulator's, one
+# above it), so that runs on other ports do not share it
+$ENV{TEST_NGINX_FANOUT_PORT}
+    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 6;
 
 workers(2);
+# the fan-outs hold 24 client and 24 upstream connections, and more
+# in whichever worker their requests land: past Test::Nginx's 64
+worker_connections(1024);
 master_on();
 repeat_each(1);
 no_shuffle();

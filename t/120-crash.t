@@ -36,6 +36,9 @@ $ENV{TEST_NGINX_FANOUT_PORT}
     ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 6;
 
 workers(2);
+# the fan-outs hold 24 client and 24 upstream connections, and more
+# in whichever worker their requests land: past Test::Nginx's 64
+worker_connections(1024);
 master_on();
 repeat_each(1);
 no_shuffle();
