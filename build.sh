@@ -30,6 +30,11 @@
 #   ./build.sh demo       build, start the PlayFab emulator and nginx on
 #                         127.0.0.1, request one party with curl
 #
+# TEST_NGINX_LIB=/path/to/test-nginx/lib ./build.sh test  runs the suites
+# on openresty's Test::Nginx (a checkout of openresty/test-nginx) instead
+# of ours, t/lib/runner; the ASan suite stays on ours, which alone fails
+# a block on a sanitizer report.
+#
 # NGINX_SRC=/path/to/nginx-source ./build.sh  builds nginx and the module
 # from your own nginx tree (a release or a git checkout), configured with
 # NGINX_CONFIGURE_ARGS (default "--with-compat --with-debug
@@ -53,6 +58,10 @@ PACKAGES=(nginx nginx-dev libcjson-dev libssl-dev gcc make perl
 # nginx itself, built with the module in it: Debian's source package
 # (apt-get source needs dpkg-dev) and nginx's build dependencies
 STATIC_PACKAGES=(dpkg-dev libpcre2-dev zlib1g-dev)
+# openresty's Test::Nginx (TEST_NGINX_LIB=/path/to/test-nginx/lib) needs
+REAL_TEST_NGINX_PACKAGES=(libtext-diff-perl libtest-longstring-perl
+    liblist-moreutils-perl libhttp-message-perl liburi-perl libwww-perl
+    libipc-run-perl)
 # NGINX_SRC's configure arguments unless NGINX_CONFIGURE_ARGS says
 NGX_TEST_FLAGS="--with-compat --with-debug --with-http_ssl_module"
 
@@ -253,10 +262,14 @@ suite() {
     suite_files -r t/
 }
 
+# The suite runs on our runner (t/lib/runner), or on openresty's
+# Test::Nginx when TEST_NGINX_LIB names its lib/ directory: the same
+# files, the same results.  RUNNER=ours forces ours (the ASan suite: only
+# ours fails a block on a sanitizer report or a crashed worker).
 suite_files() {
-    local lib=$ROOT/t/lib
-    if ! perl -MTest::Nginx::Socket -e1 2>/dev/null; then
-        lib=$ROOT/t/lib:$ROOT/t/lib/runner
+    local lib=$ROOT/t/lib:$ROOT/t/lib/runner
+    if [ -n "${TEST_NGINX_LIB:-}" ] && [ "${RUNNER:-}" != ours ]; then
+        lib=$TEST_NGINX_LIB:$ROOT/t/lib
     fi
     (cd "$ROOT" && PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} \
         TEST_NGINX_BINARY=${TEST_NGINX_BINARY:-$NGINX_BIN} \
@@ -282,6 +295,7 @@ suite_valgrind() {
 # preloaded; leaks are not checked (nginx frees its pools at exit only
 # in part), every other report fails the block ("no worker crash").
 suite_asan() {
+    RUNNER=ours \
     LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -362,6 +376,14 @@ stop_demo() {
     done
     [ "${1:-}" = quiet ] || log "demo stopped"
 }
+
+if [ -n "${TEST_NGINX_LIB:-}" ]; then
+    TEST_NGINX_LIB=$(cd "$TEST_NGINX_LIB" && pwd) \
+        || die "TEST_NGINX_LIB: no directory $TEST_NGINX_LIB"
+    [ -f "$TEST_NGINX_LIB/Test/Nginx/Socket.pm" ] \
+        || die "TEST_NGINX_LIB: no Test/Nginx/Socket.pm in $TEST_NGINX_LIB (give test-nginx's lib/)"
+    PACKAGES+=("${REAL_TEST_NGINX_PACKAGES[@]}")
+fi
 
 cmd=${1:-build}
 case $cmd in

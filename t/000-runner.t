@@ -1,5 +1,6 @@
-# Self-test of the test runner (CPAN Test::Nginx::Socket or the small
-# stand-in under t/lib/runner), using stock nginx features only.
+# Self-test of the test runner (openresty's Test::Nginx::Socket or ours
+# under t/lib/runner), using stock nginx features only: every block
+# passes under both.  t/001-runner-parity.t checks what must fail.
 
 use Test::Nginx::Socket 'no_plan';
 
@@ -60,6 +61,7 @@ Server: nginx/[\d.]+
 
 
 === TEST 3: user_files served by the root location
+--- config
 --- user_files
 >>> hello.txt
 Hello, world
@@ -75,6 +77,7 @@ Hello, world
 
 
 === TEST 4: missing file logs an error
+--- config
 --- request
 GET /missing.txt
 --- error_code: 404
@@ -85,7 +88,7 @@ GET /missing.txt
 
 
 
-=== TEST 5: POST body reaches the backend, $TEST_NGINX_SERVER_PORT expanded
+=== TEST 5: POST body reaches the backend, $TEST_NGINX_SERVER_PORT expanded in config
 --- config
     location = /post {
         client_body_in_single_buffer on;

@@ -7,7 +7,10 @@ use lib 't/lib';
 use PlayfabTest;
 use re 'eval';    # the (??{ }) of logged_at() next to interpolation
 
-repeat_each(2);
+# nginx parses its configuration once, at start-up: a repetition would
+# send the requests again to the same nginx, and the warnings it logged
+# while parsing are in the first repetition's slice of the log only.
+repeat_each(1);
 no_shuffle();
 
 # env: reads the environment of the process that parses nginx.conf; this
@@ -506,14 +509,13 @@ logged_at('emerg', 'playfab: the secret key must be 1 to 256 printable'
 --- config
     location = /v1/party { playfab_auth off; playfab_party; }
 --- request eval
-["POST /v1/party\n" . party_body(), "GET /emu/last/GetEntityToken"]
+"POST /v1/party\n" . party_body()
 --- more_headers
 Content-Type: application/json
---- error_code eval
-[502, 200]
---- response_body_like eval
-# the repeat comes within a second of the refused fetch: answered at once
-['"code":"(?:playfab_configuration|token_unavailable)"', '"x-secretkey":"k{256}"']
+--- error_code: 502
+--- response_body_like: "code":"playfab_configuration"
+--- playfab_emulator_check eval
+['last/GetEntityToken' => qr/"x-secretkey":"k{256}"/]
 --- error_log
 playfab: GetEntityToken refused the title's credentials or configuration: NotAuthorized (1089)
 --- no_error_log

@@ -23,7 +23,11 @@ __DATA__
 === TEST 1: identity churn beyond its budget evicts identities, never a live idempotency record
 A 32k zone, at most 8k of it for identities: 150 players validated one
 after the other hold far more than the zone, yet the key stored first
-is replayed.
+is replayed.  The status page shows identities evicted, the bytes they
+hold within their budget, and no idempotency record evicted.  (The
+"evicted 1 live player identities" warning is not checked: Test::Nginx
+matches --- error_log against each request's part of the log, and only
+the requests that store an identity past the budget log it.)
 --- http_config
     playfab_zone playfab:32k identities=8k;
     playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
@@ -48,23 +52,22 @@ $main::Emulator
 ["POST /v1/party\n" . main::party_body(),
  (map { "GET /game/api" } 1 .. $main::Players),
  "POST /v1/party\n" . main::party_body(),
- "GET /emu/count/RequestPartyService",
  "GET /metrics"]
+--- playfab_calls eval
+"RequestPartyService=1 ValidateEntityToken=$main::Players"
 --- more_headers eval
 ["X-API-Key: k-svc\nContent-Type: application/json\nIdempotency-Key: kept",
  (map { "X-EntityToken: ptok-$_" } 1 .. $main::Players),
  "X-API-Key: k-svc\nContent-Type: application/json\nIdempotency-Key: kept",
- "", ""]
+ ""]
 --- error_code eval
-[200, (200) x $main::Players, 200, 200, 200]
+[200, (200) x $main::Players, 200, 200]
 --- response_headers eval
 ["!Idempotent-Replayed", ("") x $main::Players, "Idempotent-Replayed: true",
- "", ""]
+ ""]
 --- response_body_like eval
-[qr/PartyId/, (qr/\Ain\n\z/) x $main::Players, qr/PartyId/, qr/\A1\n\z/,
- qr/(?=.*^playfab_zone_records\{kind="idempotency"\} 1$)(?=.*^playfab_zone_evictions_total\{kind="identity"\} [1-9]\d*$)(?=.*^playfab_zone_evictions_total\{kind="idempotency"\} 0$)(?=.*^playfab_zone_record_bytes\{kind="identity",state="budget"\} 8192$)/ms]
---- error_log
-playfab: evicted 1 live player identities to keep player identities
+[qr/PartyId/, (qr/\Ain\n\z/) x $main::Players, qr/PartyId/,
+ qr/(?=.*^playfab_zone_records\{kind="idempotency"\} 1$)(?=.*^playfab_zone_evictions_total\{kind="identity"\} [1-9]\d*$)(?=.*^playfab_zone_evictions_total\{kind="idempotency"\} 0$)(?=.*^playfab_zone_record_bytes\{kind="identity",state="budget"\} 8192$)(?=.*^playfab_zone_record_bytes\{kind="identity",state="used"\} (?:[0-9]{1,3}|[0-7][0-9]{3}|80[0-9]{2}|81[0-8][0-9]|819[0-2])$)/ms]
 --- no_error_log
 [error]
 [crit]

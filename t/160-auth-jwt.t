@@ -43,6 +43,21 @@ $T{confused} = jwt_hs($pem, {sub => 'evil', exp => $now + 600});
 
 sub Test::Base::Filter::tok { "Authorization: Bearer $T{$_[0]}" }
 
+# TEST 12's token must be valid at the block's first request and expired
+# at its last, whenever the block runs (Test::Nginx evaluates the sections
+# of every block before it runs the first): it is signed as the block
+# starts, in place of EXPIRING_TOKEN in more_headers, and expires
+# --- expiring_token_ttl seconds later.
+add_block_preprocessor(sub {
+    my ($block) = @_;
+    my $ttl = $block->expiring_token_ttl;
+    return unless defined $ttl;
+    my $t = jwt_sign('rsa1', {sub => 'svc-s', exp => time + $ttl},
+                     alg => 'RS256');
+    $block->set_value(more_headers =>
+        [map { s/\bEXPIRING_TOKEN\b/$t/r } @{ $block->more_headers }]);
+});
+
 repeat_each(1);
 no_shuffle();
 run_tests();
@@ -73,7 +88,7 @@ __DATA__
 
 
 
-=== TEST 2: forged, expired, alg:none and algorithm-confused tokens are 401
+=== TEST 2: a forged token is 401 bad_signature
 --- config
     location = /api {
         playfab_auth jwt;
@@ -81,27 +96,91 @@ __DATA__
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
     location = /backend { return 200 "in\n"; }
---- request eval
-["GET /api", "GET /api", "GET /api", "GET /api"]
+--- request
+GET /api
 --- more_headers eval
-[tok('forged'), tok('exp'), tok('none'), tok('confused')]
---- error_code eval
-[401, 401, 401, 401]
+tok('forged')
+--- error_code: 401
 --- response_headers_like eval
-["WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"bad_signature\"",
- "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"expired\"",
- "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"alg_not_allowed\"",
- "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"(?:alg_not_allowed|key_mismatch)\""]
+"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"bad_signature\""
 --- log_level: info
 --- error_log
 playfab: JWT refused: bad_signature
+--- no_error_log
+[error]
+
+
+
+=== TEST 3: an expired token is 401 expired
+--- config
+    location = /api {
+        playfab_auth jwt;
+        playfab_auth_jwt_key pem $TEST_NGINX_JWT_DIR/rsa1.pem;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request
+GET /api
+--- more_headers eval
+tok('exp')
+--- error_code: 401
+--- response_headers_like eval
+"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"expired\""
+--- log_level: info
+--- error_log
 playfab: JWT refused: expired
 --- no_error_log
 [error]
 
 
 
-=== TEST 3: a required claim refuses a valid token with 403; the claim is a variable
+=== TEST 4: an alg:none token is 401 alg_not_allowed
+--- config
+    location = /api {
+        playfab_auth jwt;
+        playfab_auth_jwt_key pem $TEST_NGINX_JWT_DIR/rsa1.pem;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request
+GET /api
+--- more_headers eval
+tok('none')
+--- error_code: 401
+--- response_headers_like eval
+"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"alg_not_allowed\""
+--- log_level: info
+--- error_log
+playfab: JWT refused: alg_not_allowed
+--- no_error_log
+[error]
+
+
+
+=== TEST 5: an algorithm-confused token (HS256 keyed with the RSA key's PEM) is 401
+--- config
+    location = /api {
+        playfab_auth jwt;
+        playfab_auth_jwt_key pem $TEST_NGINX_JWT_DIR/rsa1.pem;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request
+GET /api
+--- more_headers eval
+tok('confused')
+--- error_code: 401
+--- response_headers_like eval
+"WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"(?:alg_not_allowed|key_mismatch)\""
+--- log_level: info
+--- error_log eval
+qr/playfab: JWT refused: (?:alg_not_allowed|key_mismatch) /
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a required claim refuses a valid token with 403; the claim is a variable
 --- config
     location = /api {
         playfab_auth jwt;
@@ -122,7 +201,7 @@ playfab: JWT refused: expired
 
 
 
-=== TEST 4: an HS256 key from a secret file; a missing token gets a bare Bearer challenge
+=== TEST 7: an HS256 key from a secret file; a missing token gets a bare Bearer challenge
 --- config
     location = /api {
         playfab_auth jwt;
@@ -145,7 +224,7 @@ playfab: JWT refused: expired
 
 
 
-=== TEST 5: the claim variable works in limit_req_zone before the ACCESS phase
+=== TEST 8: the claim variable works in limit_req_zone before the ACCESS phase
 limit_req runs in PREACCESS: the key verifies the token lazily, once.
 --- http_config
     playfab_zone playfab:1m;
@@ -170,7 +249,7 @@ limit_req runs in PREACCESS: the key verifies the token lazily, once.
 
 
 
-=== TEST 6: playfab_party with JWT: PlayFabId from a claim
+=== TEST 9: playfab_party with JWT: PlayFabId from a claim
 --- config
     location = /v1/party {
         playfab_auth jwt;
@@ -179,17 +258,17 @@ limit_req runs in PREACCESS: the key verifies the token lazily, once.
         playfab_party;
     }
 --- request eval
-["POST /v1/party\n" . party_body(), "GET /emu/last/RequestPartyService"]
+"POST /v1/party\n" . party_body()
 --- more_headers eval
-[tok('rs') . "\nContent-Type: application/json", ""]
---- error_code eval
-[200, 200]
---- response_body_like eval
-[qr/PartyId/, qr/"PlayFabId":"matchmaker"/]
+tok('rs') . "\nContent-Type: application/json"
+--- error_code: 200
+--- response_body_like: PartyId
+--- playfab_emulator_check eval
+['last/RequestPartyService' => qr/"PlayFabId":"matchmaker"/]
 
 
 
-=== TEST 7: playfab_auth jwt without a key fails nginx -t naming the line
+=== TEST 10: playfab_auth jwt without a key fails nginx -t naming the line
 --- config
     location = /api {
         playfab_auth jwt;
@@ -201,7 +280,41 @@ qr/"playfab_auth jwt" requires "playfab_auth_jwt_key" or "playfab_auth_jwt_key_r
 
 
 
-=== TEST 8: a reused token is verified once per worker; its expiry is still checked
+=== TEST 11: a token is verified once per worker: a second verification finds it
+The keys are the server's, so both locations use the same table of verified
+tokens. The first request verifies the token in /api, then again in @again
+(try_files redirects it there: a new ACCESS phase); the second verifies it
+only in /once. Each logs that the signature was already verified.
+--- config
+    playfab_auth_jwt_key pem $TEST_NGINX_JWT_DIR/rsa1.pem;
+    location = /api {
+        playfab_auth jwt;
+        try_files /nonexistent @again;
+    }
+    location @again {
+        playfab_auth jwt;
+        return 200 "again $playfab_auth_subject\n";
+    }
+    location = /once {
+        playfab_auth jwt;
+        return 200 "once $playfab_auth_subject\n";
+    }
+--- request eval
+["GET /api", "GET /once"]
+--- more_headers eval
+[tok('rs'), tok('rs')]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["again svc-1\n", "once svc-1\n"]
+--- error_log
+playfab: JWT signature already verified
+--- no_error_log
+[error]
+
+
+
+=== TEST 12: a verified token's expiry is still checked when it is used again
 --- config
     location = /api {
         playfab_auth jwt;
@@ -209,16 +322,13 @@ qr/"playfab_auth jwt" requires "playfab_auth_jwt_key" or "playfab_auth_jwt_key_r
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
     location = /backend { return 200 "in\n"; }
+--- expiring_token_ttl: 4
 --- request eval
-["GET /api", "GET /api", "GET /emu/sleep?ms=3500", "GET /api"]
+["GET /api", "GET /emu/sleep?ms=4500", "GET /api"]
 --- more_headers eval
-my $t = "Authorization: Bearer "
-        . JwtTest::jwt_sign('rsa1', {sub => 'svc-s', exp => time + 3}, alg => 'RS256');
-[$t, $t, "", $t]
+["Authorization: Bearer EXPIRING_TOKEN", "", "Authorization: Bearer EXPIRING_TOKEN"]
 --- error_code eval
-[200, 200, 200, 401]
+[200, 200, 401]
 --- response_headers_like eval
-["", "", "", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"expired\""]
+["", "", "WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"expired\""]
 --- timeout: 8
---- error_log
-playfab: JWT signature already verified

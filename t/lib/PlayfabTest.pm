@@ -88,6 +88,9 @@ sub set_environment {
     $ENV{TEST_NGINX_EMU_PORT} ||= 1985;
     $ENV{TEST_NGINX_PLAYFAB_SECRET} //= 'emu-secret-key';
     $ENV{TEST_NGINX_PLAYFAB_TITLE}  //= 'EMU01';
+    # Test::Nginx defines the server root, not a variable for its html
+    # directory, where user_files are written: the blocks name it so.
+    $ENV{TEST_NGINX_HTML_DIR} = "$ENV{TEST_NGINX_SERVER_ROOT}/html";
     if (!defined $ENV{TEST_NGINX_LOAD_MODULES} && -f $Module
         && !built_in())
     {
@@ -223,6 +226,7 @@ sub register_preprocessor {
     my $add = Test::Nginx::Socket->can('add_block_preprocessor')
         or die "PlayfabTest: use Test::Nginx::Socket before PlayfabTest\n";
     $add->(\&prepare_block);
+    Test::Nginx::Socket::add_response_body_check(\&check_emulator);
 }
 
 
@@ -233,11 +237,92 @@ sub prepare_block {
     my ($block) = @_;
     # block accessors return () in list context for an absent section
     emulator_reset(scalar $block->playfab_emulator, $block->name);
+    playfab_calls($block);
+    emulator_checks($block);
     $block->set_value(http_config => $HttpConfig)
         unless defined $block->http_config;
     add_env_line($block);
     add_locations($block);
     return $block;
+}
+
+
+# "--- playfab_calls: OP=N ...": what the emulator must have been asked
+# since the block started (its /_emu/stats counters, tokens_issued and
+# parties_allocated included; token_index/OP=N: the last OP call used
+# the Nth title token issued), checked after the block's last request,
+# in one test.  Returns { OP => N }, or undef without the section.
+sub playfab_calls {
+    my ($block) = @_;
+    my $spec = $block->playfab_calls;
+    return undef unless defined $spec;
+    my %calls;
+    for my $item (split ' ', $spec) {
+        my ($op, $n) = $item =~ m{\A((?:token_index/)?\w+)=(\d+)\z}
+            or die "PlayfabTest: " . $block->name . ": --- playfab_calls:"
+                . " \"$item\" is not OP=N\n";
+        $calls{$op} = $n;
+    }
+    die "PlayfabTest: " . $block->name . ": --- playfab_calls is empty\n"
+        unless %calls;
+    return \%calls;
+}
+
+
+# "--- playfab_emulator_check eval": [PATH => qr/.../, ...], where PATH
+# is one of the emulator's GET control paths without /_emu/ (stats,
+# count/OP, last/OP, headers/OP, token_index/OP): after the block's last
+# request, each answer must match its regex, one test each.
+sub emulator_checks {
+    my ($block) = @_;
+    my $checks = $block->playfab_emulator_check;
+    return undef unless defined $checks;
+    die "PlayfabTest: " . $block->name . ": --- playfab_emulator_check"
+        . " must be an eval ARRAY of PATH => qr/.../ pairs\n"
+        unless ref $checks eq 'ARRAY' && @$checks && @$checks % 2 == 0
+            && !grep { ref $checks->[2 * $_ + 1] ne 'Regexp' }
+                0 .. $#$checks / 2;
+    return $checks;
+}
+
+
+# The response body check: after the last request of the block, in
+# every repetition, what the emulator saw.
+sub check_emulator {
+    my ($block, $body, $index, $repetition, $dry_run) = @_;
+    my $request = $block->raw_request // $block->request;
+    my $requests = ref $request eq 'ARRAY' && !defined $block->raw_request
+        ? @$request : 1;
+    return if $index != $requests - 1;
+
+    check_playfab_calls($block);
+    my $checks = emulator_checks($block) or return;
+    for (my $i = 0; $i < @$checks; $i += 2) {
+        my ($path, $re) = @$checks[$i, $i + 1];
+        my ($status, $text) = emulator_request('GET', "/_emu/$path", '');
+        Test::More::like($text, $re, $block->name . " - the emulator's $path")
+            or Test::More::diag("GET /_emu/$path: $status");
+    }
+}
+
+
+sub check_playfab_calls {
+    my ($block) = @_;
+    my $calls = playfab_calls($block) or return;
+
+    my ($status, $json) = emulator_request('GET', '/_emu/stats', '');
+    my $stats = $status == 200 ? eval { JSON::PP->new->decode($json) } : undef;
+    my %got = map { $_ => $stats ? $stats->{$_} // 0 : undef }
+        grep { !m{/} } keys %$calls;
+    for my $key (grep { m{/} } keys %$calls) {
+        my ($code, $text) = emulator_request('GET', "/_emu/$key", '');
+        $got{$key} = $code == 200 && $text =~ /\A(\d+)\n\z/ ? $1 : $text;
+        $json .= "\n$key: $code $text";
+    }
+    my $spec = join ' ', map { "$_=$calls->{$_}" } sort keys %$calls;
+    Test::More::is_deeply(\%got, $calls,
+        $block->name . " - PlayFab calls $spec")
+        or Test::More::diag("emulator stats: $status $json");
 }
 
 
@@ -391,6 +476,9 @@ Each variable keeps a value it already has:
     TEST_NGINX_EMU_PORT        1985: the emulator's port on 127.0.0.1
     TEST_NGINX_PLAYFAB_SECRET  emu-secret-key: the title secret key
     TEST_NGINX_PLAYFAB_TITLE   EMU01: the title id
+    TEST_NGINX_HTML_DIR        the server root's html/, where user_files
+                               are written (always set: Test::Nginx
+                               defines only TEST_NGINX_SERVER_ROOT)
     TEST_NGINX_LOAD_MODULES    build/nginx/objs/ngx_http_playfab_party_module.so
                                (absolute), if that file exists and the
                                binary does not have the module built in
@@ -447,8 +535,9 @@ appends to C<--- config>, unless the block already has the same
 C<location> line, the internal location the module's subrequests go to
 (plain HTTP to the emulator instead of https://TITLE.playfabapi.com, with
 the keepalive-friendly proxy settings of production), and C</emu/>, through
-which requests can read the emulator's control API, e.g.
-C<GET /emu/count/GetEntityToken>:
+which a block's requests can drive the emulator's control API (C<POST
+/emu/revoke>, C<POST /emu/expire>...; to read what it received, use the
+sections below instead of a request):
 
     location /_playfab/ {
         internal;
@@ -462,6 +551,49 @@ C<GET /emu/count/GetEntityToken>:
     }
 
 =back
+
+=head2 Sections it reads
+
+Besides C<--- playfab_emulator> (above), two sections check what the
+emulator received. Both are checked after the last request of the
+block, in every C<repeat_each> round, directly against the emulator:
+no extra request goes through nginx, so the block's C<--- error_log>
+and C<--- no_error_log> checks see only its own requests.
+
+=over 4
+
+=item C<--- playfab_calls: OP=N ...>
+
+One test: the emulator's counters since the block's reset are exactly
+these. OP is an operation (C<GetEntityToken>, C<RequestPartyService>,
+C<ValidateEntityToken>) or a counter of F</_emu/stats>
+(C<tokens_issued>, C<parties_allocated>); C<token_index/OP=N> says that
+the last OP call presented the Nth title token the emulator issued.
+Counters not named are not checked.
+
+    --- playfab_calls: GetEntityToken=1 RequestPartyService=2
+
+=item C<--- playfab_emulator_check eval>
+
+An array of C<PATH =E<gt> qr/.../> pairs; one test each: the emulator's
+answer to C<GET /_emu/PATH> matches. PATH is one of C<stats>,
+C<count/OP>, C<last/OP> (the last OP call: its headers and body, as
+JSON), C<headers/OP> (the names of its headers, one a line),
+C<token_index/OP>.
+
+    --- playfab_emulator_check eval
+    ['last/RequestPartyService' => qr/"PlayFabId":"matchmaker"/,
+     'headers/GetEntityToken' => qr/^x-secretkey$/m]
+
+=back
+
+They run with the response's body checks, before C<--- wait>: to let
+background work (a refresh, a mirror) finish before the counters are
+read, end the block with a request that waits (C<GET /emu/sleep?ms=N>).
+
+A file whose blocks count calls runs them with C<repeat_each(1)>, or
+writes counts that hold after every round (they accumulate: the reset
+is once per block).
 
 The reset happens once per block, not once per C<repeat_each> round: the
 rounds of a block share the emulator's state (and nginx's shared memory),

@@ -4,91 +4,112 @@ package Test::Nginx::Socket;
 
 =head1 NAME
 
-Test::Nginx::Socket - minimal stand-in for CPAN's Test::Nginx::Socket
+Test::Nginx::Socket - our runner of openresty's Test::Nginx data format
 
 =head1 DESCRIPTION
 
-This is a small, independent re-implementation of the data-driven test
-format of CPAN's L<Test::Nginx::Socket> (openresty/test-nginx). It is used
-only when the CPAN module is not installed: the test harness puts
-F<t/lib/runner> into C<PERL5LIB> when C<perl -MTest::Nginx::Socket -e1>
-fails. It is built on L<Test::Base> and needs nothing beyond core Perl.
+An independent implementation, on L<Test::Base> and core Perl, of the
+part of openresty's Test::Nginx::Socket (L<https://github.com/openresty/test-nginx>)
+that this project's tests use, with the same semantics: a test file that
+passes under one passes under the other, with the same tests.
+F<./build.sh test> puts F<t/lib/runner> first in C<PERL5LIB>;
+C<TEST_NGINX_LIB=/path/to/test-nginx/lib ./build.sh test> runs the same
+files under openresty's. F<t/001-runner-parity.t> holds the two to the
+same behaviour, feature by feature.
 
-Every block gets a freshly generated F<nginx.conf>, its own nginx process
-(started in the foreground with C<daemon off>, stopped after the block)
-and its requests sent over plain TCP to 127.0.0.1.
+Anything this POD does not list is refused: an unknown section, a
+section openresty's runner would ignore in favour of another, or a
+setting this runner does not implement stops the run rather than pass
+unchecked.
+
+=head2 How a file runs
+
+Blocks run in a random order unless the file calls C<no_shuffle()> or
+C<TEST_NGINX_NO_SHUFFLE> is set; each block's name is prefixed with the
+script's path (C<$0>). Block preprocessors run first, the last one
+added first. Each block gets a fresh server root (F<conf>, F<logs>,
+F<html> with an F<index.html>, temp paths), its user_files, a generated
+F<nginx.conf> and one nginx (C<-e logs/error.log>, foreground); its
+requests are sent C<repeat_each> times to that nginx, each on a new
+connection to 127.0.0.1 (C<Host: localhost>, C<Connection: close>).
+
+After every request (and C<--- wait>), the part of F<error.log> written
+since the previous check is read: C<--- error_log> patterns must each
+match a line of it, C<--- no_error_log> patterns none (one failure per
+matching line). The first slice includes nginx's start-up. Lines with
+"Assertion ... failed" fail; [alert], [crit] and [emerg] lines are
+reported unless a pattern names that level. Tests are named as in
+openresty's, with "(req N)" the repetition's index.
+
+This runner also fails a block when nginx's error log or stderr shows a
+crashed worker or a sanitizer or memcheck report (the ASan and valgrind
+suites), once per slice, and when nginx exits during the block; nothing
+is counted when all is well, so the counts are openresty's.
+C<--- expect_worker_crash: 9> (signal numbers) lets those signals through
+for blocks that kill workers on purpose. openresty's runner has no such
+check and ignores the section.
 
 =head2 Exported functions
 
-C<plan> and the rest of Test::More's and Test::Base's exports (C<blocks>,
-C<is>, C<like>, C<ok>, C<diag>, ...), plus:
+    run_tests   repeat_each([n])   workers(n)   worker_connections(n)
+    master_on   master_off   master_process_enabled([bool])
+    log_level([level])   no_shuffle   no_long_string (no effect)
+    no_root_location   env_to_nginx(@vars)   server_port([port])
+    timeout([seconds])   html_dir   server_root   servroot   bail_out(@msg)
+    add_block_preprocessor(sub { my ($block) = @_; ... })
+    add_response_body_check(sub {
+        my ($block, $body, $req_index, $repeat_index, $dry_run) = @_; ... })
 
-    run_tests                 repeat_each([n])    (default 1)
-    workers(n)                worker_connections(n)   (default 64)
-    master_on                 master_off          (default off)
-    master_process_enabled([bool])
-    log_level([level])        (default debug)
-    no_shuffle                no_long_string      (both accepted, no-ops:
-                                                   blocks run in file order)
-    no_root_location          env_to_nginx(@vars)
-    add_block_preprocessor(sub { my $block = shift; ... })
-                              (run in registration order before each block)
-    server_port([port])       timeout([seconds])  (default 3)
-    html_dir                  server_root / servroot
-    bail_out(@msg)
+plus Test::More's and Test::Base's (C<plan>, C<blocks>, C<is>, ...).
 
-C<use Test::Nginx::Socket 'no_plan'> and C<< tests => N >> are passed on to
-Test::More; C<run_tests> plans C<no_plan> if nothing was planned.
+=head2 Sections
 
-=head2 Block sections
+    config (required)  http_config  main_config  log_level
+    user_files          text (">>> NAME" lines) or eval ARRAY of [NAME, TEXT]
+    request             text "METHOD [URI [VERSION]]\nBODY", or eval ARRAY
+    raw_request         bytes, or eval ARRAY of pieces
+    raw_request_middle_delay   more_headers (text, or eval ARRAY per request)
+    error_code  error_code_like  response_headers  response_headers_like
+    response_body  response_body_like  response_body_unlike
+    error_log  no_error_log  must_die  timeout  wait  abort  ignore_response
+    skip_eval ("N: CODE")  expect_worker_crash   ONLY  SKIP  LAST
 
-    main_config  http_config  config  user_files (text or eval ARRAY of
-    [name, content])  request (text, or eval ARRAY for several requests)
-    raw_request (text, or eval ARRAY of pieces written one after another)
-    raw_request_middle_delay  more_headers (text or per-request ARRAY)
-    error_code  error_code_like  response_body  response_body_like
-    response_body_unlike  response_headers  response_headers_like
-    error_log  no_error_log  must_die  timeout  wait  log_level  abort
-    ignore_response  expect_worker_crash  skip_eval  SKIP  ONLY  LAST
+With several requests, every expected value (error_code, response_*)
+must be an eval ARRAY with one entry per request, or the run bails out;
+with one request, an ARRAY's first entry is used. The status defaults to
+200 and is always checked. Of error_code and error_code_like, of
+response_headers and response_headers_like, and of response_body,
+response_body_like and response_body_unlike, openresty's checks only the
+first given: this runner refuses a block that gives two.
 
-Expected values (error_code, response_*) may be eval ARRAYs with one entry
-per request; a plain value applies to every request. C<response_headers>
-lines are C<Name: value> (exact), C<!Name> (absent) or C<Name:> (present
-and empty); C<response_headers_like> values are anchored regexes, as in
-CPAN. C<response_body_like> text is chomped and matched with C</s>.
-C<error_log> and C<no_error_log> are substring patterns (one per line, or
-an eval string, qr// or ARRAY) checked once per block, after nginx has
-stopped, against everything it logged (error.log and stderr). Every block
-also gets a "no worker crash" assertion. Unknown sections are ignored.
+Values are used as Test::Base gives them (its default filters keep one
+trailing newline of a multi-line section): C<--- response_body_like>
+on its own line requires that newline, the inline C<--- response_body_like: RE>
+does not. response_headers lines are C<Name: value> (exact), C<Name:>
+(present and empty), C<!Name> (absent from the raw header block).
+C<$ServerPort> is replaced in response_headers, response_body and
+response_body_like. C<$TEST_NGINX_*> variables are expanded in
+main_config, http_config, config, user_files and response_body only (an
+unset one bails out); request, more_headers, error_log and no_error_log
+are sent and matched as written.
 
-C<--- skip_eval: N: CODE> skips the block, as N skipped tests named
-"NAME - skip_eval", when the Perl CODE returns true (as in CPAN).
-
-C<--- expect_worker_crash: 9> (signal numbers, space-separated) is for
-blocks that kill workers on purpose: the "no worker crash" check then
-lets "worker process N exited on signal S" through for those signals
-(without "(core dumped)"); any other signal, a core dump or a sanitizer
-report still fails the block. This section is not in CPAN's
-Test::Nginx, which has no such check.
-
-C<$TEST_NGINX_*> variables are expanded in main_config, http_config,
-config, user_files, request, raw_request, more_headers, response_body,
-error_log and no_error_log.
+C<must_die> starts nginx C<repeat_each> times; each must exit (with the
+given code, if any), and the log is checked after each. C<skip_eval>
+skips its N tests once per repetition.
 
 =head2 Environment
 
-TEST_NGINX_BINARY, TEST_NGINX_SERVER_PORT / TEST_NGINX_PORT (default 1984),
-TEST_NGINX_SERVROOT (default t/servroot), TEST_NGINX_LOAD_MODULES,
-TEST_NGINX_TIMEOUT, TEST_NGINX_NO_CLEAN. The runner sets
-TEST_NGINX_SERVER_PORT, TEST_NGINX_SERVER_ROOT and TEST_NGINX_HTML_DIR.
+    TEST_NGINX_BINARY    TEST_NGINX_SERVER_PORT / TEST_NGINX_PORT (1984)
+    TEST_NGINX_SERVROOT (t/servroot)    TEST_NGINX_LOAD_MODULES
+    TEST_NGINX_TIMEOUT (3)   TEST_NGINX_NO_SHUFFLE   TEST_NGINX_SLEEP (0.015)
+    TEST_NGINX_LOG_LEVEL (debug)   TEST_NGINX_MASTER_PROCESS (off)
+    TEST_NGINX_NO_CLEAN
 
-=head2 Differences from CPAN
-
-No HTTP/2, pipelined_requests, request packets, access_log, grep_error_log,
-shutdown_error_log, valgrind/stap/check-leak modes, TEST_NGINX_RAND_PORT_*
-or user_files timestamps. Error-log patterns and the crash check are
-counted once per block rather than once per repetition, so C<< tests => N >>
-plans computed for CPAN will not match; prefer C<no_plan>.
+The runner sets TEST_NGINX_SERVER_PORT and TEST_NGINX_SERVER_ROOT, as
+openresty's does; nothing else (a test module sets what its files need,
+as PlayfabTest sets TEST_NGINX_HTML_DIR). openresty's other modes
+(TEST_NGINX_USE_HUP, _USE_VALGRIND, _CHECK_LEAK, _RANDOMIZE, HTTP/2 and
+HTTP/3, ...) are refused.
 
 =cut
 
@@ -101,6 +122,7 @@ use File::Path qw(make_path remove_tree);
 use File::Spec ();
 use IO::Select ();
 use IO::Socket::INET ();
+use List::Util ();
 use POSIX qw(:sys_wait_h SIGKILL);
 use Time::HiRes qw(sleep time);
 
@@ -108,23 +130,29 @@ our @EXPORT = qw(
     run_tests repeat_each workers worker_connections
     master_on master_off master_process_enabled log_level
     no_shuffle no_long_string no_root_location env_to_nginx
-    add_block_preprocessor server_port timeout html_dir
-    server_root servroot bail_out
+    add_block_preprocessor add_response_body_check server_port timeout
+    html_dir server_root servroot bail_out
 );
 
 # Settings changed through the exported functions.
 my $RepeatEach        = 1;
 my $Workers           = 1;
 my $WorkerConnections = 64;
-my $MasterProcess     = 'off';
-my $LogLevel          = 'debug';
+my $MasterProcess     = $ENV{TEST_NGINX_MASTER_PROCESS} || 'off';
+my $LogLevel          = $ENV{TEST_NGINX_LOG_LEVEL} || 'debug';
 my $NoRootLocation    = 0;
 my @EnvToNginx;
 my @BlockPreprocessors;
+my @ResponseBodyChecks;
 
 my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
     || 1984;
 my $Timeout = $ENV{TEST_NGINX_TIMEOUT} || 3;
+my $NoShuffle = $ENV{TEST_NGINX_NO_SHUFFLE} || 0;
+
+# Seconds waited before each read of the log, for what nginx logs after
+# it closed the connection (three times CPAN's TEST_NGINX_SLEEP).
+my $LogSettle = 3 * ($ENV{TEST_NGINX_SLEEP} || 0.015);
 my $NginxBinary = $ENV{TEST_NGINX_BINARY} || find_nginx();
 
 my $ServRoot
@@ -148,7 +176,24 @@ my %Nginx;
 
 $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
 $ENV{TEST_NGINX_SERVER_ROOT} = $ServRoot;
-$ENV{TEST_NGINX_HTML_DIR}    = $HtmlDir;
+
+# CPAN's settings this runner does not implement: a run that sets one
+# would not test what it says.
+my @Unsupported = qw(
+    TEST_NGINX_USE_HUP TEST_NGINX_USE_VALGRIND TEST_NGINX_USE_STAP
+    TEST_NGINX_USE_RR TEST_NGINX_CHECK_LEAK TEST_NGINX_BENCHMARK
+    TEST_NGINX_RANDOMIZE TEST_NGINX_USE_HTTP2 TEST_NGINX_USE_HTTP3
+    TEST_NGINX_NO_NGINX_MANAGER TEST_NGINX_CHECK_ACCUM_ERR_LOG
+    TEST_NGINX_POSTPONE_OUTPUT TEST_NGINX_EVENT_TYPE
+    TEST_NGINX_FORCE_RESTART_ON_TEST TEST_NGINX_CLIENT_PORT
+    TEST_NGINX_SERVER_SSL_PORT TEST_NGINX_LD_PRELOAD
+);
+
+sub check_environment {
+    my @set = grep { defined $ENV{$_} && length $ENV{$_} } @Unsupported;
+    bail_out('not supported by this runner (t/lib/runner): '
+        . join(', ', @set)) if @set;
+}
 
 sub find_nginx {
     for my $dir (File::Spec->path) {
@@ -190,7 +235,7 @@ sub log_level {
     return $LogLevel;
 }
 
-sub no_shuffle       { return }
+sub no_shuffle       { $NoShuffle = 1 }
 sub no_long_string   { return }
 sub no_root_location { $NoRootLocation = 1 }
 
@@ -202,8 +247,15 @@ sub env_to_nginx {
     }
 }
 
+# The last one added runs first, as in openresty's runner.
 sub add_block_preprocessor (&) {
-    push @BlockPreprocessors, shift;
+    unshift @BlockPreprocessors, shift;
+}
+
+# CODE->($block, $body, $request_index, $repetition_index, $dry_run),
+# after each response's own checks (nothing is ever a dry run here).
+sub add_response_body_check ($) {
+    push @ResponseBodyChecks, shift;
 }
 
 sub server_port {
@@ -229,10 +281,63 @@ sub bail_out {
 # Running the blocks
 #----------------------------------------------------------------------
 
+# Sections the runner reads. Any other section of a block must be read
+# by a block preprocessor (PlayfabTest's --- playfab_emulator, a test
+# file's own): a section nobody reads is a typo or a feature of CPAN's
+# runner this one lacks, and the block dies rather than pass unchecked.
+my %Sections = map { $_ => 1 } qw(
+    main_config http_config config user_files
+    request raw_request raw_request_middle_delay more_headers
+    error_code error_code_like response_headers response_headers_like
+    response_body response_body_like response_body_unlike
+    error_log no_error_log must_die timeout wait log_level abort
+    ignore_response skip_eval expect_worker_crash
+    ONLY SKIP LAST
+);
+
+# Test::Base makes one accessor per section name, shared by all blocks:
+# wrapping those of unknown names records which blocks read them.
+my %Watched;
+sub watch_sections {
+    my ($block) = @_;
+    for my $section (@{ $block->{_section_order}[0] || [] }) {
+        next if $Sections{$section} || $Watched{$section}++;
+        no strict 'refs';
+        no warnings 'redefine';
+        my $accessor = \&{"Test::Base::Block::$section"};
+        *{"Test::Base::Block::$section"} = sub {
+            $_[0]{_read_sections}{$section} = 1;
+            goto &$accessor;
+        };
+    }
+}
+
+sub check_sections {
+    my ($block) = @_;
+    # CPAN's runner runs a block without a config on the previous
+    # block's nginx, without writing its files: never what was meant.
+    die $block->name . " - no --- config section (Test::Nginx would"
+        . " reuse the previous block's nginx and files)\n"
+        unless defined $block->config || defined $block->skip_eval;
+    my @unknown = grep { !$Sections{$_} && !$block->{_read_sections}{$_} }
+        @{ $block->{_section_order}[0] || [] };
+    return unless @unknown;
+    die $block->name . ' - unknown section' . (@unknown > 1 ? 's' : '')
+        . join(',', map { " --- $_" } @unknown)
+        . ": not supported by this runner (see its POD) and read by no"
+        . " block preprocessor\n";
+}
+
 sub run_tests {
+    check_environment();
     plan('no_plan') unless Test::More->builder->has_plan;
-    for my $block (blocks()) {
+    my @blocks = blocks();
+    @blocks = List::Util::shuffle(@blocks) unless $NoShuffle;
+    for my $block (@blocks) {
+        watch_sections($block);
         $_->($block) for @BlockPreprocessors;
+        check_sections($block);
+        $block->set_value(name => "$0 " . $block->name);
         run_block($block);
     }
 }
@@ -242,135 +347,290 @@ sub run_block {
     my $name = $block->name;
     my $first_test = Test::More->builder->current_test;
 
-    return if skip_block($block);
-
-    # Work out everything that can die (bad section values, unset
-    # variables) before nginx is started.
-    my $must_die = $block->must_die;
-    my $requests = defined $must_die ? [] : build_requests($block);
-    my @wanted   = log_patterns($block, 'error_log');
-    my @unwanted = log_patterns($block, 'no_error_log');
+    my $skip = skip_count($block);
+    if (defined $skip) {
+        # as CPAN: the N tests are skipped once per repetition
+        for (1 .. $RepeatEach) {
+            SKIP: { Test::More::skip("$name - skip_eval", $skip) }
+        }
+        return;
+    }
 
     setup_servroot();
     write_user_files($block);
     write_nginx_conf($block);
-    my @log_offsets = map { -s $_ || 0 } $ErrorLog, $StderrLog;
 
     local @SIG{qw(INT TERM HUP)} = (\&interrupted) x 3;
-    my $state = start_nginx();
-    if (defined $must_die) {
-        check_must_die($name, $must_die, $state);
-    }
-    elsif ($state eq 'up') {
-        run_requests($block, $requests);
-        sleep parse_time(scalar $block->wait) if $block->wait;
+    my $log = { error => 0, stderr => 0, crashes => {} };
+    if (defined $block->must_die) {
+        run_must_die($block, $log);
     }
     else {
-        fail("$name - nginx started");
-        diag($state eq 'stuck'
-            ? "nginx did not listen on port $ServerPort within "
-              . "$StartTimeout s"
-            : "nginx exited with status " . describe_status($Nginx{status}));
+        run_repeats($block, $log);
     }
-    my ($status, $how) = stop_nginx();
-
-    my @log = read_log_lines(@log_offsets);
-    check_error_log($name, \@log, \@wanted, \@unwanted);
-    check_no_crash($name, \@log, $status, $how, $state eq 'up',
-        scalar $block->expect_worker_crash);
 
     my @results = Test::More->builder->summary;
-    diag_log_tail(\@log) if grep { !$_ } @results[$first_test .. $#results];
+    diag_log_tail() if grep { !$_ } @results[$first_test .. $#results];
 }
 
-# "--- skip_eval: N: CODE": N skipped tests when CODE returns true.
-sub skip_block {
+# "--- skip_eval: N: CODE": N when CODE returns true, undef otherwise.
+sub skip_count {
     my ($block) = @_;
     my $name = $block->name;
     my $spec = $block->skip_eval;
-    return 0 unless defined $spec;
+    return undef unless defined $spec;
     my ($count, $code) = $spec =~ /\A\s*(\d+)\s*:\s*(.*)\z/s
         or bail_out("$name - bad --- skip_eval \"$spec\" (N: CODE)");
     my $skip = eval $code;
     bail_out("$name - skip_eval - failed to eval the Perl code"
         . " \"$code\": $@") if $@;
-    return 0 unless $skip;
-    SKIP: { Test::More::skip("$name - skip_eval", $count) }
-    return 1;
+    return $skip ? $count : undef;
 }
 
-# Shows the end of what nginx logged, leaving out debug entries (and
-# their continuation lines) unless there is nothing else.
+# nginx must exit on its own, once per repetition; the log is checked
+# after each exit, against what that run logged.
+sub run_must_die {
+    my ($block, $log) = @_;
+    my $name = $block->name;
+    my $expected = $block->must_die;
+
+    for my $repeat (0 .. $RepeatEach - 1) {
+        my $state = start_nginx();
+        if ($state ne 'exited') {
+            stop_nginx();
+            fail("$name - die as expected");
+            diag("nginx did not exit on its own");
+        }
+        elsif (WIFSIGNALED($Nginx{status})) {
+            fail("$name - die as expected");
+            diag("nginx was killed by signal " . WTERMSIG($Nginx{status}));
+        }
+        elsif ($expected =~ /\A\s*\d+\s*\z/) {
+            is(WEXITSTATUS($Nginx{status}), $expected =~ s/\s+//gr,
+                "$name - die with the expected exit code");
+        }
+        else {
+            isnt($Nginx{status}, 0, "$name - die as expected");
+        }
+        %Nginx = ();
+        check_log_slice($block, $log, $repeat);
+    }
+}
+
+# One nginx for the block; its requests are sent $RepeatEach times, and
+# the log is checked after every request against what nginx logged
+# since the previous check (the first slice includes the start-up).
+sub run_repeats {
+    my ($block, $log) = @_;
+    my $name = $block->name;
+
+    my $state = start_nginx();
+    if ($state ne 'up') {
+        fail("$name - nginx started");
+        diag($state eq 'stuck'
+            ? "nginx did not listen on port $ServerPort within "
+              . "$StartTimeout s"
+            : "nginx exited with status " . describe_status($Nginx{status}));
+        stop_nginx();
+        return;
+    }
+
+    my $requests = build_requests($block);
+    bail_out("$name - request empty") unless @$requests;
+    my $timeout = parse_time(scalar $block->timeout) // $Timeout;
+    my $wait    = parse_time(scalar $block->wait);
+    my $delay   = parse_time(scalar $block->raw_request_middle_delay);
+    my $many    = @$requests > 1;
+
+    for my $repeat (0 .. $RepeatEach - 1) {
+        write_user_files($block) if $repeat > 0;
+        for my $i (0 .. $#$requests) {
+            my $req = $requests->[$i];
+            my ($raw, $error) = send_request($req->{pieces}, $timeout,
+                $delay);
+            if ($error) {
+                if ($error !~ /^timeout/) {
+                    fail("$name - $error");
+                }
+                elsif (!defined $block->abort) {
+                    fail("ERROR: client socket timed out - $name");
+                }
+            }
+            if (!defined $block->ignore_response) {
+                my $res = parse_response($raw, $req->{head});
+                check_response($block, $res, $i, $repeat, $many);
+            }
+            sleep $wait if $wait;
+            check_log_slice($block, $log, $repeat);
+        }
+    }
+
+    my ($status, $how) = stop_nginx();
+    check_shutdown($block, $log, $status, $how);
+}
+
+#----------------------------------------------------------------------
+# Error log
+#----------------------------------------------------------------------
+
+# The lines of FILE ('error' or 'stderr') written since the last read.
+sub new_log_lines {
+    my ($log, $which) = @_;
+    my $file = $which eq 'error' ? $ErrorLog : $StderrLog;
+    open my $fh, '<', $file or return ();
+    seek $fh, $log->{$which}, 0;
+    my @lines = <$fh>;
+    $log->{$which} = tell $fh;
+    close $fh;
+    return @lines;
+}
+
+# error_log and no_error_log against the slice of error.log written
+# since the previous check, for repetition REPEAT; then the checks CPAN
+# makes of every slice ("Assertion ... failed" fails, [alert], [crit]
+# and [emerg] lines are warned about unless a pattern names them), and
+# this runner's own: a crashed worker or a sanitizer report fails.
+sub check_log_slice {
+    my ($block, $log, $repeat) = @_;
+    my $name = $block->name;
+
+    # what nginx logs after closing the connection (log phase)
+    sleep $LogSettle;
+    my @lines = new_log_lines($log, 'error');
+    my @stderr = new_log_lines($log, 'stderr');
+    my $req = "(req $repeat)";
+
+    my $wanted = $block->error_log;
+    my $unwanted = $block->no_error_log;
+
+    for my $pattern (log_patterns($wanted)) {
+        if (grep { log_match($_, $pattern) } @lines) {
+            pass(qq{$name - pattern "$pattern" matches a line in error.log}
+                . " $req");
+        }
+        else {
+            fail(qq{$name - pattern "$pattern" should match a line in}
+                . " error.log $req");
+        }
+    }
+
+    for my $pattern (log_patterns($unwanted)) {
+        my $p = one_line($pattern);
+        my $found = 0;
+        for my $line (@lines) {
+            next unless log_match($line, $pattern);
+            $found++;
+            fail(qq{$name - pattern "$p" should not match any line in}
+                . ' error.log but matches line "' . one_line($line)
+                . qq{" $req});
+        }
+        pass(qq{$name - pattern "$p" does not match a line in error.log}
+            . " $req") unless $found;
+    }
+
+    for my $level (qw(alert crit emerg)) {
+        next if grep { value_contains($_, "[$level") } $wanted, $unwanted;
+        for my $line (grep { /\[$level\]/ } @lines) {
+            Test::More::diag("WARNING: $name - " . one_line($line));
+        }
+    }
+    for my $line (grep { /\bAssertion .*?failed\b/ } @lines) {
+        fail("$name - " . one_line($line));
+    }
+    check_crashes($block, $log, [ @lines, @stderr ], $req);
+}
+
+# Fails once per crash line (worker signal, sanitizer or memcheck
+# report) not allowed by --- expect_worker_crash; passes nothing, so
+# that a clean block has the same tests as under CPAN's runner.
+sub check_crashes {
+    my ($block, $log, $lines, $req) = @_;
+    my %signals = map { $_ => 1 }
+        split ' ', $block->expect_worker_crash // '';
+    my @problems = grep {
+        /$CrashRegex/
+            && !(/ worker process \d+ exited on signal (\d+)$/
+                 && $signals{$1})
+    } map { one_line($_) } @$lines;
+    return unless @problems;
+    splice @problems, 5, @problems, '...' if @problems > 5;
+    fail($block->name . " - no worker crash $req");
+    diag(join "\n", @problems);
+}
+
+sub check_shutdown {
+    my ($block, $log, $status, $how) = @_;
+    my @lines = (new_log_lines($log, 'error'), new_log_lines($log, 'stderr'));
+    if ($how eq 'self') {
+        push @lines, 'nginx exited during the test with '
+            . describe_status($status);
+    }
+    elsif (WIFSIGNALED($status) && $how ne 'KILL') {
+        push @lines, 'nginx exited on signal ' . WTERMSIG($status);
+    }
+    check_crashes($block, $log, \@lines, '(shutdown)');
+}
+
+# Patterns of an error_log / no_error_log value: lines of text (blank
+# lines ignored), a qr//, or an ARRAY of strings and qr//s. Patterns are
+# not expanded: "$TEST_NGINX_..." in them is literal text.
+sub log_patterns {
+    my ($value) = @_;
+    return () unless defined $value;
+    return grep { defined } @$value if ref $value eq 'ARRAY';
+    return $value if ref $value;
+    chomp $value;
+    return split /\n+/, $value;
+}
+
+sub log_match {
+    my ($line, $pattern) = @_;
+    return 1 if ref $pattern && $line =~ $pattern;
+    return index($line, "$pattern") >= 0;
+}
+
+sub value_contains {
+    my ($value, $text) = @_;
+    return 0 unless defined $value;
+    return grep { value_contains($_, $text) } @$value
+        if ref $value eq 'ARRAY';
+    return index("$value", $text) >= 0;
+}
+
+sub one_line {
+    my ($text) = @_;
+    chomp(my $line = "$text");
+    $line =~ s/"/\\"/g;
+    $line =~ s/\r/\\r/g;
+    $line =~ s/\n/\\n/g;
+    return $line;
+}
+
+# Shows the end of what nginx logged in this block, leaving out debug
+# entries (and their continuation lines) unless there is nothing else.
 sub diag_log_tail {
-    my ($log) = @_;
+    my @log;
+    for my $file ($ErrorLog, $StderrLog) {
+        open my $fh, '<', $file or next;
+        chomp(my @lines = <$fh>);
+        push @log, @lines;
+    }
     my $in_debug = 0;
     my @lines = grep {
         $in_debug = $1 eq 'debug' if m{^\d{4}/\d\d/\d\d [\d:]+ \[(\w+)\]};
         !$in_debug;
-    } @$log;
+    } @log;
     my $what = 'lines';
     if (@lines) {
-        $what = 'non-debug lines' if @lines < @$log;
+        $what = 'non-debug lines' if @lines < @log;
     }
     else {
-        @lines = @$log;
+        @lines = @log;
     }
     return unless @lines;
     splice @lines, 0, @lines - 30 if @lines > 30;
     diag(join "\n", "last $what logged by nginx"
         . " (see $ServRoot/logs/):", @lines);
-}
-
-sub check_must_die {
-    my ($name, $expected, $state) = @_;
-    $expected =~ s/^\s+|\s+$//g;
-
-    if ($state ne 'exited') {
-        fail("$name - die as expected");
-        diag("nginx did not exit on its own");
-        return;
-    }
-    my $status = $Nginx{status};
-    if (WIFSIGNALED($status)) {
-        fail("$name - die as expected");
-        diag("nginx was killed by signal " . WTERMSIG($status));
-    }
-    elsif ($expected =~ /^\d+$/) {
-        is(WEXITSTATUS($status), $expected,
-            "$name - die with the expected exit code");
-    }
-    else {
-        ok(WEXITSTATUS($status) != 0, "$name - die as expected");
-    }
-}
-
-sub run_requests {
-    my ($block, $requests) = @_;
-    my $name    = $block->name;
-    my $timeout = parse_time(scalar $block->timeout) // $Timeout;
-
-    for my $repeat (1 .. $RepeatEach) {
-        for my $i (0 .. $#$requests) {
-            my @notes;
-            push @notes, 'req ' . ($i + 1) if @$requests > 1;
-            push @notes, "repeat $repeat" if $RepeatEach > 1;
-            my $suffix = @notes ? ' (' . join(', ', @notes) . ')' : '';
-
-            my $req = $requests->[$i];
-            my ($raw, $error) = send_request($req->{pieces}, $timeout,
-                parse_time(scalar $block->raw_request_middle_delay));
-            if ($error && !($error =~ /^timeout/ && defined $block->abort)) {
-                fail("$name - $error$suffix");
-            }
-            next if defined $block->ignore_response;
-
-            my $res = parse_response($raw, $req->{head});
-            if ($res->{error} && !$error) {
-                fail("$name - malformed response: $res->{error}$suffix");
-            }
-            check_response($block, $res, $i, $suffix);
-        }
-    }
 }
 
 #----------------------------------------------------------------------
@@ -510,7 +770,8 @@ sub start_nginx {
         {
             no warnings 'exec';
             exec { $NginxBinary } $NginxBinary,
-                '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
+                '-e', 'logs/error.log', '-p', "$ServRoot/",
+                '-c', 'conf/nginx.conf';
         }
         print STDERR "cannot run $NginxBinary: $!\n";
         POSIX::_exit(127);
@@ -611,16 +872,17 @@ sub describe_status {
 # Requests and responses
 #----------------------------------------------------------------------
 
-# Returns a list of { pieces => [byte strings], head => bool }.
+# Returns a list of { pieces => [byte strings], head => bool }. As in
+# CPAN's runner, request, raw_request and more_headers are sent as
+# written: "$TEST_NGINX_..." in them is not expanded.
 sub build_requests {
     my ($block) = @_;
     my $name = $block->name;
 
     my $raw = $block->raw_request;
     if (defined $raw) {
-        my @pieces = map { expand_env($_, $name, 'raw_request') }
-            ref $raw eq 'ARRAY' ? @$raw : ($raw);
-        croak "$name - --- raw_request is empty" unless @pieces;
+        my @pieces = ref $raw eq 'ARRAY' ? @$raw : ($raw);
+        bail_out("$name - --- raw_request is empty") unless @pieces;
         my $head = $pieces[0] =~ /^\s*HEAD\s/ ? 1 : 0;
         return [ { pieces => \@pieces, head => $head } ];
     }
@@ -628,55 +890,60 @@ sub build_requests {
     my $request = $block->request;
     return [] unless defined $request;
     my @texts = ref $request eq 'ARRAY' ? @$request : ($request);
+    my $more = $block->more_headers // '';
     my @requests;
     for my $i (0 .. $#texts) {
-        croak "$name - request " . ($i + 1) . " must be a string"
-            if ref $texts[$i];
-        my $headers = for_request(scalar $block->more_headers, $i) // '';
-        push @requests, http_request(
-            $name,
-            expand_env($texts[$i], $name, 'request'),
-            expand_env($headers, $name, 'more_headers'),
-        );
+        bail_out("$name - request " . ($i + 1) . " must be a string"
+            . " (request packets are not supported)") if ref $texts[$i];
+        my $headers = $more;
+        if (ref $more eq 'ARRAY') {
+            $headers = $more->[$i];
+            bail_out("$name - --- more_headers lacks data for the ${i}th"
+                . ' request') unless defined $headers;
+        }
+        push @requests, http_request($name, $texts[$i], $headers);
     }
     return \@requests;
 }
 
-# Turns "METHOD URI [VERSION]\nbody" plus more_headers lines into bytes.
+# Turns "METHOD [URI [VERSION]]\nbody" plus more_headers lines into
+# bytes: Host and Connection: close unless given, and Content-Length
+# when there is a body and no Content-Length or chunked
+# Transfer-Encoding among the headers.
 sub http_request {
     my ($name, $text, $more_headers) = @_;
 
     # Leading blank lines and "#" comment lines are skipped.
-    1 while $text =~ s/\A\s+// || $text =~ s/\A#[^\n]*(?:\n|\z)//;
+    1 while $text =~ s/\A\s*#[^\n]+\s+// || $text =~ s/\A\s+//;
     my ($line, $body) = split /\n/, $text, 2;
-    croak "$name - --- request has no request line" unless defined $line;
-    $line =~ s/\s+\z//;
+    bail_out("$name - Request line should be non-empty")
+        unless defined $line && length $line;
     my ($method, @rest) = split ' ', $line;
-    $line .= ' /' unless @rest;
-    $line .= ' HTTP/1.1' if @rest < 2;
+    bail_out("$name - Request line is not valid: \"$line\"") if @rest > 2;
+    my $uri     = $rest[0] // '/';
+    my $version = $rest[1] // 'HTTP/1.1';
     $body //= '';
-    $body =~ s/\A\s+|\s+\z//g;
 
-    my @headers;
-    for my $header (split /\n/, $more_headers) {
-        next if $header =~ /^\s*(?:#|$)/;
+    my ($headers, $chunked) = ('', 0);
+    for my $header (split /\n+/, $more_headers) {
+        next if $header =~ /^\s*#/;
         my ($key, $value) = split /:\s*/, $header, 2;
-        push @headers, "$key: " . ($value // '');
+        $value //= '';
+        $chunked = 1 if lc $key eq 'transfer-encoding' && $value eq 'chunked';
+        $headers .= "$key: $value\r\n";
     }
-    my $has = sub {
-        my ($re) = @_;
-        return grep { /^$re\s*:/i } @headers;
-    };
-    unshift @headers, 'Connection: close' unless $has->('Connection');
-    unshift @headers, 'Host: localhost'   unless $has->('Host');
-    if (!$has->('Content-Length') && !$has->('Transfer-Encoding')
-        && (length $body || $method =~ /^(?:POST|PUT)$/))
-    {
-        push @headers, 'Content-Length: ' . length $body;
+    if (!$chunked && length $body && $headers !~ /(?:^|\n)Content-Length:/) {
+        $body =~ s/^\s+|\s+$//g;
+        $headers .= 'Content-Length: ' . length($body) . "\r\n";
     }
+    my $default = '';
+    $default .= "Host: localhost\r\n" if $headers !~ /(?:^|\n)Host:/i;
+    $default .= "Connection: close\r\n" if $headers !~ /(?:^|\n)Connection/i;
 
-    my $bytes = join '', map { "$_\r\n" } $line, @headers;
-    return { pieces => [ "$bytes\r\n$body" ], head => $method eq 'HEAD' };
+    return {
+        pieces => [ "$method $uri $version\r\n$default$headers\r\n$body" ],
+        head   => $method eq 'HEAD',
+    };
 }
 
 # Sends the pieces on a new connection and reads until the server closes
@@ -731,10 +998,11 @@ sub send_request {
 # Returns { status, headers (lower-cased names), body, error }.
 sub parse_response {
     my ($raw, $is_head) = @_;
-    my %res = (status => '', headers => {}, body => '');
+    my %res = (status => '', headers => {}, body => '', raw_headers => '');
 
     my ($head, $rest) = split /\r\n\r\n/, $raw, 2;
     $rest //= '';
+    $res{raw_headers} = $head // '';
     my ($status_line, @lines) = split /\r\n/, $head // '';
     return \%res unless defined $status_line;
     $res{status} = $1 if $status_line =~ m{^HTTP/\d+\.\d+\s+(\d{3})};
@@ -792,165 +1060,140 @@ sub decode_chunked {
 }
 
 #----------------------------------------------------------------------
-# Checks
+# Checks of a response
 #----------------------------------------------------------------------
 
-sub check_response {
-    my ($block, $res, $i, $suffix) = @_;
-    my $name = $block->name;
-    my $headers = $res->{headers};
+# The expected value of a section for request I: a block with several
+# requests must give ARRAYs (CPAN bails out otherwise); with one
+# request, an ARRAY's first element is used.
+sub indexed {
+    my ($block, $section, $i, $many) = @_;
+    my $value = $block->$section;
+    return $value unless defined $value;
+    if ($many) {
+        bail_out($block->name . " - You asked for many requests, the"
+            . " expected results should be arrays as well (--- $section)")
+            unless ref $value eq 'ARRAY';
+        return $value->[$i];
+    }
+    return ref $value eq 'ARRAY' ? $value->[0] : $value;
+}
 
-    my $code_like = for_request(scalar $block->error_code_like, $i);
-    if (defined $code_like) {
-        like($res->{status}, qr/$code_like/, "$name - status code ok$suffix");
+# Sections of which only one is checked by CPAN's runner: this one
+# refuses the block instead of ignoring the others.
+my @Exclusive = (
+    [qw(error_code_like error_code)],
+    [qw(response_headers response_headers_like)],
+    [qw(response_body response_body_like response_body_unlike)],
+);
+
+sub check_response {
+    my ($block, $res, $i, $repeat, $many) = @_;
+    my $name = $block->name;
+
+    for my $group (@Exclusive) {
+        my @given = grep { defined $block->$_ } @$group;
+        bail_out("$name - --- " . join(' and --- ', @given) . ': Test::Nginx'
+            . " checks only --- $given[0], give one") if @given > 1;
+    }
+
+    my $status = $res->{status};
+    if (defined $block->error_code_like) {
+        my $re = indexed($block, 'error_code_like', $i, $many);
+        like($status, qr/$re/sm, "$name - status code ok");
     }
     else {
-        my $code = for_request(scalar $block->error_code, $i) // 200;
-        $code =~ s/^\s+|\s+$//g;
-        is($res->{status}, $code, "$name - status code ok$suffix");
+        my $code = indexed($block, 'error_code', $i, $many) // 200;
+        is($status, $code, "$name - status code ok");
     }
 
-    my $exact = for_request(scalar $block->response_headers, $i);
-    for my $line (header_lines($exact)) {
-        if ($line =~ /^!\s*(.+)/) {
-            ok(!exists $headers->{ lc $1 },
-                "$name - header $1 not present$suffix");
+    if (defined $block->response_headers) {
+        my $headers = header_specs(
+            indexed($block, 'response_headers', $i, $many));
+        for my $key (sort keys %$headers) {
+            my $value = $headers->{$key};
+            if (!defined $value) {
+                unlike($res->{raw_headers}, qr/^\s*\Q$key\E\s*:/ms,
+                    "$name - header $key not present in the raw headers");
+                next;
+            }
+            $value =~ s/\$ServerPort\b/$ServerPort/g;
+            is($res->{headers}{ lc $key } // '', $value,
+                "$name - header $key ok");
+        }
+    }
+    elsif (defined $block->response_headers_like) {
+        my $headers = header_specs(
+            indexed($block, 'response_headers_like', $i, $many));
+        for my $key (sort keys %$headers) {
+            my $re = $headers->{$key} // '';
+            like($res->{headers}{ lc $key } // '', qr/^$re$/,
+                "$name - header $key like ok");
+        }
+    }
+
+    my $body = $res->{body};
+    if (defined $block->response_body) {
+        my $expected = indexed($block, 'response_body', $i, $many);
+        my $what = "(repeated req $repeat, req $i)";
+        if (ref $expected) {
+            like($body, $expected, "$name - response_body - like $what");
+        }
+        else {
+            if (defined $expected) {
+                $expected =~ s/\$ServerPort\b/$ServerPort/g;
+                $expected = expand_env($expected, $name, 'response_body');
+            }
+            is($body, $expected,
+                "$name - response_body - response is expected $what");
+        }
+    }
+    else {
+        for my $type (qw(like unlike)) {
+            my $section = "response_body_$type";
+            next unless defined $block->$section;
+            my $pattern = indexed($block, $section, $i, $many) // '';
+            $pattern =~ s/\$ServerPort\b/$ServerPort/g;
+            my $check = $type eq 'like' ? \&like : \&unlike;
+            # the name quotes the body on one line, as openresty's does
+            (my $summary = $body) =~ s/^\s+|\s+$//g;
+            $summary =~ s/\n/ /g;
+            $summary =~ s/\s{2,}/ /g;
+            $check->($body, qr/$pattern/s,
+                "$name - $section - response is expected ($summary)");
+        }
+    }
+
+    $_->($block, $body, $i, $repeat, 0) for @ResponseBodyChecks;
+}
+
+# "Name: value" (exact value; "Name:" for present and empty), "!Name"
+# or "Name" alone (absent): name => value, or name => undef.
+sub header_specs {
+    my ($text) = @_;
+    my %headers;
+    for my $line (split /\n/, $text // '') {
+        $line =~ s/^\s+|\s+$//g;
+        if ($line =~ s/^!\s*//) {
+            $headers{$line} = undef;
             next;
         }
         my ($key, $value) = split /\s*:\s*/, $line, 2;
-        is($headers->{ lc $key }, $value // '',
-            "$name - header $key ok$suffix");
+        $headers{$key} = $value;
     }
-
-    my $like = for_request(scalar $block->response_headers_like, $i);
-    for my $line (header_lines($like)) {
-        my ($key, $re) = split /\s*:\s*/, $line, 2;
-        like($headers->{ lc $key } // '', qr/^$re$/,
-            "$name - header $key like ok$suffix");
-    }
-
-    if (defined $block->response_body) {
-        my $expected = for_request(scalar $block->response_body, $i);
-        return unless defined $expected;
-        if (ref $expected eq 'Regexp') {
-            like($res->{body}, $expected,
-                "$name - response_body - like$suffix");
-        }
-        else {
-            is($res->{body}, expand_env($expected, $name, 'response_body'),
-                "$name - response_body - response is expected$suffix");
-        }
-        return;
-    }
-
-    for my $type (qw(like unlike)) {
-        my $section = "response_body_$type";
-        my $pattern = for_request(scalar $block->$section, $i);
-        next unless defined $pattern;
-        if (!ref $pattern) {
-            chomp $pattern;
-            $pattern = qr/$pattern/s;
-        }
-        my $check = $type eq 'like' ? \&like : \&unlike;
-        $check->($res->{body}, $pattern,
-            "$name - response_body_$type - response is expected$suffix");
-    }
-}
-
-sub check_error_log {
-    my ($name, $log, $wanted, $unwanted) = @_;
-
-    for my $pattern (@$wanted) {
-        ok(scalar(grep { log_match($_, $pattern) } @$log),
-            qq{$name - pattern "$pattern" should match a line in error.log});
-    }
-    for my $pattern (@$unwanted) {
-        my @hits = grep { log_match($_, $pattern) } @$log;
-        ok(!@hits, qq{$name - pattern "$pattern" should not match any line}
-            . ' in error.log')
-            or diag(join "\n", 'matching lines:',
-                @hits > 3 ? (@hits[0 .. 2], '...') : @hits);
-    }
-}
-
-sub check_no_crash {
-    my ($name, $log, $status, $how, $was_up, $expected) = @_;
-
-    my %signals = map { $_ => 1 } split ' ', $expected // '';
-    my @problems = grep {
-        /$CrashRegex/
-            && !(/ worker process \d+ exited on signal (\d+)$/
-                 && $signals{$1})
-    } @$log;
-    splice @problems, 5, @problems, '...' if @problems > 5;
-    if ($how eq 'self' && $was_up) {
-        push @problems, 'nginx exited during the test with '
-            . describe_status($status);
-    }
-    elsif (WIFSIGNALED($status) && $how ne 'KILL') {
-        push @problems, 'nginx died of signal ' . WTERMSIG($status);
-    }
-    ok(!@problems, "$name - no worker crash")
-        or diag(join "\n", @problems);
-}
-
-sub log_match {
-    my ($line, $pattern) = @_;
-    return ref $pattern ? $line =~ $pattern : index($line, $pattern) >= 0;
-}
-
-# The patterns of an error_log / no_error_log section: lines of text, a
-# qr//, or an ARRAY of strings and qr//s.
-sub log_patterns {
-    my ($block, $section) = @_;
-    my $value = $block->$section;
-    return () unless defined $value;
-
-    my $name = $block->name;
-    return map { ref $_ ? $_ : expand_env($_, $name, $section) }
-        grep { defined } @$value
-        if ref $value eq 'ARRAY';
-    return $value if ref $value;
-    return grep { /\S/ } split /\n/, expand_env($value, $name, $section);
-}
-
-# The lines nginx logged during this block: error.log then stderr.
-sub read_log_lines {
-    my @offsets = @_;
-    my @lines;
-    for my $file ($ErrorLog, $StderrLog) {
-        my $offset = shift @offsets;
-        open my $fh, '<', $file or next;
-        seek $fh, $offset, 0;
-        chomp(my @new = <$fh>);
-        push @lines, @new;
-    }
-    return @lines;
+    return \%headers;
 }
 
 #----------------------------------------------------------------------
 # Helpers
 #----------------------------------------------------------------------
 
-# An expected value for request $i: ARRAYs hold one entry per request,
-# anything else applies to every request.
-sub for_request {
-    my ($value, $i) = @_;
-    return ref $value eq 'ARRAY' ? $value->[$i] : $value;
-}
-
-sub header_lines {
-    my ($text) = @_;
-    return () unless defined $text;
-    return grep { length } map { s/^\s+|\s+$//gr } split /\n/, $text;
-}
-
 sub expand_env {
     my ($text, $name, $section) = @_;
     return $text if !defined $text || ref $text;
     $text =~ s{\$(TEST_NGINX_[_A-Z0-9]+)}{
-        $ENV{$1} // die "$name - --- $section uses \$$1, which is not set"
-            . " in the environment\n"
+        $ENV{$1} // bail_out("$name - No environment $1 defined"
+            . " (--- $section)")
     }ge;
     return $text;
 }
