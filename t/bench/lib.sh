@@ -21,7 +21,9 @@ API_KEY=bench-api-key
 CONNECTIONS=${CONNECTIONS:-32}
 MOCK_WORKERS=${MOCK_WORKERS:-1}
 TOKEN_DELAY_MS=${TOKEN_DELAY_MS:-200}
-JWT_NEW_TOKENS=${JWT_NEW_TOKENS:-20000}
+# tokens of the *_new scenarios, sent in turn: far more than the 256 a
+# worker remembers per location, so that every request verifies one
+JWT_NEW_TOKENS=${JWT_NEW_TOKENS:-2000}
 
 PIDS=()           # background processes still running, stopped by cleanup
 LAST_PID=         # the process start_nginx started last

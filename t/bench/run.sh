@@ -23,11 +23,13 @@
 #   MATRIX="1:256 2:32 2:256"  WORKERS:CONNECTIONS of the matrix run,
 #                      besides 1 worker and CONNECTIONS; empty: none
 #   MATRIX_SCENARIOS="api_key proxy_api_key"  the scenarios it runs
+#   SCENARIOS="api_key ..."  the scenarios of scenarios.sh to run ("all":
+#                      every one; default: all but SC_EXTRA)
 #   CONNECTIONS=32     wrk connections (one wrk thread)
 #   COLD_REQUESTS=200  concurrent requests of the cold start
-#   MEM_REQUESTS=500000  requests of the memory run
+#   MEM_REQUESTS=300000  requests of the memory run
 #   BASE_PORT=3180     ports BASE_PORT..BASE_PORT+2 on 127.0.0.1
-#   MOCK_WORKERS=1, TOKEN_DELAY_MS=200, JWT_NEW_TOKENS=20000
+#   MOCK_WORKERS=1, TOKEN_DELAY_MS=200, JWT_NEW_TOKENS=2000
 
 set -euo pipefail
 
@@ -38,7 +40,7 @@ MATRIX=${MATRIX-1:256 2:32 2:256}
 MATRIX_SCENARIOS=${MATRIX_SCENARIOS-api_key proxy_api_key}
 MATRIX_NAMES=()
 COLD_REQUESTS=${COLD_REQUESTS:-200}
-MEM_REQUESTS=${MEM_REQUESTS:-500000}
+MEM_REQUESTS=${MEM_REQUESTS:-300000}
 
 # shellcheck source=t/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,10 +49,21 @@ ACTIVE=()        # the scenarios this build supports and that answer
 SKIPPED=()       # "name: reason" of the others
 
 
-# The scenarios nginx -t accepts and whose credentials can be made
+# The scenarios asked for (SCENARIOS: names, or "all"; default: all
+# but SC_EXTRA) that nginx -t accepts and whose credentials can be made
 select_scenarios() {
-    local name file
-    for name in "${SC_NAMES[@]}"; do
+    local name file names=()
+    case ${SCENARIOS:-} in
+        '')  for name in "${SC_NAMES[@]}"; do
+                 [[ " ${SC_EXTRA[*]} " = *" $name "* ]] || names+=("$name")
+             done ;;
+        all) names=("${SC_NAMES[@]}") ;;
+        *)   read -r -a names <<< "$SCENARIOS"
+             for name in "${names[@]}"; do
+                 [ -n "${SC_KIND[$name]:-}" ] || die "no scenario $name"
+             done ;;
+    esac
+    for name in "${names[@]}"; do
         if ! supported "$name"; then
             SKIPPED+=("$name: skipped: not supported by this build")
             log "$name: skipped: not supported by this build" \

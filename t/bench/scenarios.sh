@@ -64,3 +64,7 @@ scenario proxy proxy_eddsa      0.95 - "$EDDSA" Authorization jwt_tokens eddsa E
 scenario proxy proxy_eddsa_new  -    - "$EDDSA" Authorization jwt_tokens eddsa EdDSA "$JWT_NEW_TOKENS"
 scenario proxy proxy_entity     -    - 'playfab_auth entity_token;' \
     X-EntityToken credential bench-player-entity-token
+
+# Measured with SCENARIOS=all only (the default run stays under 6
+# minutes): new tokens on the party path, and keys from a fetched set
+SC_EXTRA=(jwt_rs256_new jwt_es256_new jwt_rs256_jwks jwt_es256_jwks)
