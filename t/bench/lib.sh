@@ -13,7 +13,7 @@ shopt -s inherit_errexit
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH=$ROOT/t/bench
 NGINX=${NGINX:-/usr/sbin/nginx}
-MODULE_SO=$ROOT/build/nginx/objs/ngx_http_playfab_party_module.so
+MODULE_SO=${MODULE_SO:-$ROOT/build/nginx/objs/ngx_http_playfab_party_module.so}
 BODY=$BENCH/party.json
 
 SECRET=bench-secret-key

@@ -19,6 +19,7 @@
 #                            the new-token ones (perf profiles the first
 #                            one only)
 #   BASE_PORT=3190           ports BASE_PORT..BASE_PORT+2 on 127.0.0.1
+#   MODULE_SO                the module to load (default: this build's)
 
 set -euo pipefail
 

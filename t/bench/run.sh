@@ -29,6 +29,7 @@
 #   COLD_REQUESTS=200  concurrent requests of the cold start
 #   MEM_REQUESTS=300000  requests of the memory run
 #   BASE_PORT=3180     ports BASE_PORT..BASE_PORT+2 on 127.0.0.1
+#   MODULE_SO          the module to load (default: this build's)
 #   MOCK_WORKERS=1, TOKEN_DELAY_MS=200, JWT_NEW_TOKENS=2000
 
 set -euo pipefail
