@@ -110,6 +110,21 @@ typedef struct ngx_http_playfab_keyset_s  ngx_http_playfab_keyset_t;
 
 
 typedef struct ngx_http_playfab_jwt_conf_s  ngx_http_playfab_jwt_conf_t;
+typedef struct ngx_http_playfab_key_table_s  ngx_http_playfab_key_table_t;
+
+
+/*
+ * A worker's own copy of its location's title token, used without the
+ * zone's lock while the zone's token epoch is unchanged and the token
+ * is not yet due for refresh (ngx_http_playfab_shm.c)
+ */
+typedef struct {
+    ngx_atomic_uint_t             epoch;         /* the zone's, at the copy */
+    uint64_t                      generation;
+    time_t                        until;         /* refresh_at or expiry */
+    size_t                        len;           /* 0: none */
+    u_char                       *data;          /* PLAYFAB_TOKEN_MAX */
+} ngx_http_playfab_token_copy_t;
 
 
 typedef struct {
@@ -118,6 +133,8 @@ typedef struct {
                                                     the zone: a digest of
                                                     the title, the secret
                                                     and api_location */
+    ngx_http_playfab_token_copy_t *token_copy;   /* this worker's, of the
+                                                    token of token_key */
     ngx_str_t                     secret;
     ngx_str_t                     api_location;
     ngx_msec_t                    token_wait;
@@ -130,6 +147,10 @@ typedef struct {
     ngx_str_t                     auth_realm;    /* api_key: the file */
     playfab_apikey_t             *api_keys;
     size_t                        napi_keys;
+    ngx_http_playfab_key_table_t **api_key_table; /* of the file: this
+                                                    worker's keys accepted
+                                                    lately, made at first
+                                                    use */
     ngx_http_playfab_jwt_conf_t  *jwt;           /* NULL: none set here */
     time_t                        idempotency;     /* 0: off */
     time_t                        entity_cache;

@@ -4,10 +4,37 @@
  * "playfab_auth api_key FILE": the caller's X-API-Key, whose SHA-256 is
  * compared in constant time with every digest of the file
  * (src/playfab_apikey.c); the principal is (api_key, the file, the
- * key's name).
+ * key's name).  Each worker remembers the keys it accepted lately, in a
+ * bounded table per key file (shared by the locations that inherit it):
+ * a key found there, compared in constant time, is not hashed again.
+ * The table lives as long as the configuration that loaded the file; a
+ * slot's key is wiped before another takes its place.
  */
 
 #include "ngx_http_playfab_features.h"
+#include "playfab_ct.h"
+#include "playfab_random.h"
+
+
+#define NGX_HTTP_PLAYFAB_API_KEY_TABLE   64      /* keys per location */
+
+
+typedef struct {
+    const playfab_apikey_t       *key;           /* NULL: empty */
+    size_t                        len;
+    u_char                        bytes[PLAYFAB_APIKEY_LEN_MAX];
+} ngx_http_playfab_key_slot_t;
+
+
+struct ngx_http_playfab_key_table_s {
+    uint64_t                      seed;
+    ngx_http_playfab_key_slot_t   slots[NGX_HTTP_PLAYFAB_API_KEY_TABLE];
+};
+
+
+static const playfab_apikey_t *ngx_http_playfab_api_key_find(
+    ngx_http_request_t *r, ngx_http_playfab_loc_conf_t *plcf,
+    ngx_str_t *value);
 
 
 #define NGX_HTTP_PLAYFAB_API_KEY_HEADER  "x-api-key"
@@ -36,8 +63,7 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                                             "more than one X-API-Key header");
     }
 
-    key = playfab_apikey_match(plcf->api_keys, plcf->napi_keys,
-                               (char *) h->value.data, h->value.len);
+    key = ngx_http_playfab_api_key_find(r, plcf, &h->value);
 
     if (key == NULL) {
         return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,
@@ -54,4 +80,61 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                    &ctx->principal.subject);
 
     return NGX_OK;
+}
+
+
+/* the key of the file that value is, from the table or verified */
+
+static const playfab_apikey_t *
+ngx_http_playfab_api_key_find(ngx_http_request_t *r,
+    ngx_http_playfab_loc_conf_t *plcf, ngx_str_t *value)
+{
+    const playfab_apikey_t       *key;
+    ngx_http_playfab_key_slot_t  *slot;
+    ngx_http_playfab_key_table_t *table;
+
+    if (value->len == 0 || value->len > PLAYFAB_APIKEY_LEN_MAX) {
+        return NULL;
+    }
+
+    table = *plcf->api_key_table;
+
+    if (table == NULL) {
+        table = ngx_calloc(sizeof(ngx_http_playfab_key_table_t),
+                           ngx_cycle->log);
+        if (table == NULL
+            || playfab_random_bytes((u_char *) &table->seed,
+                                    sizeof(table->seed)) != 0)
+        {
+            ngx_free(table);
+            return playfab_apikey_match(plcf->api_keys, plcf->napi_keys,
+                                        (char *) value->data, value->len);
+        }
+
+        *plcf->api_key_table = table;
+    }
+
+    slot = &table->slots[playfab_ct_slot(table->seed, value->data, value->len,
+                                         NGX_HTTP_PLAYFAB_API_KEY_TABLE)];
+
+    if (slot->key && slot->len == value->len
+        && playfab_ct_equal(slot->bytes, value->data, value->len))
+    {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: API key \"%s\" from this worker's table",
+                       slot->key->name);
+        return slot->key;
+    }
+
+    key = playfab_apikey_match(plcf->api_keys, plcf->napi_keys,
+                               (char *) value->data, value->len);
+
+    if (key) {
+        ngx_explicit_memzero(slot->bytes, slot->len);
+        slot->key = key;
+        slot->len = value->len;
+        ngx_memcpy(slot->bytes, value->data, value->len);
+    }
+
+    return key;
 }

@@ -11,20 +11,22 @@
  * its keys must first be fetched, which only the ACCESS phase waits for.
  *
  * Each worker remembers the last tokens whose signature it verified, per
- * location (a bounded direct-mapped table, compared byte for byte), so a
- * client reusing its token pays no RSA/ECDSA verification; the times and
- * claims are checked again at every use, and a token verified with
- * another generation of a fetched set is verified again.
+ * location (a bounded direct-mapped table, compared in constant time),
+ * so a client reusing its token pays no RSA/ECDSA verification; exp,
+ * nbf and iat are checked again at every use (the other claims checks
+ * are the location's, as when the token was verified), and a token
+ * verified with another generation of a fetched set is verified again.
  */
 
 #include "ngx_http_playfab_features.h"
+#include "playfab_ct.h"
 #include "playfab_jwt.h"
-
-#include <openssl/crypto.h>
+#include "playfab_random.h"
 
 
 #define NGX_HTTP_PLAYFAB_JWT_CLAIM_MAX  1024
 #define NGX_HTTP_PLAYFAB_JWT_CACHE      256     /* tokens per location */
+#define NGX_HTTP_PLAYFAB_JWT_SLOT_BYTES 32      /* of a token, for its slot */
 
 
 /*
@@ -46,6 +48,7 @@ typedef struct {
 
 struct ngx_http_playfab_jwt_conf_s {
     ngx_http_playfab_jwt_entry_t **cache;       /* this worker's */
+    uint64_t                      seed;          /* of its slots, random */
     playfab_jwks_t               *keys;          /* the key files' */
     ngx_http_playfab_keyset_t    *keyset;        /* or a fetched set */
     u_char                       *keyset_file;   /* where it was named */
@@ -251,7 +254,7 @@ ngx_http_playfab_jwt_keys(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx,
 
 
 /*
- * The verified token: from this worker's table, its claims checked again
+ * The verified token: from this worker's table, its times checked again
  * now, or verified and put in the table.  NULL with err on refusal.
  */
 
@@ -273,7 +276,7 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
     /* constant time: the table holds other callers' tokens */
 
     if (e && e->gen == gen && e->len == token->len
-        && CRYPTO_memcmp(e->token, token->data, token->len) == 0)
+        && playfab_ct_equal(e->token, token->data, token->len))
     {
         if (playfab_jwt_recheck(e->jwt, policy, (int64_t) ngx_time(), err)
             != 0)
@@ -354,7 +357,15 @@ ngx_http_playfab_jwt_verified(ngx_http_request_t *r,
 static ngx_http_playfab_jwt_entry_t **
 ngx_http_playfab_jwt_slot(ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token)
 {
+    size_t  n;
+
     if (jcf->cache == NULL) {
+        if (playfab_random_bytes((u_char *) &jcf->seed, sizeof(jcf->seed))
+            != 0)
+        {
+            return NULL;
+        }
+
         jcf->cache = ngx_calloc(NGX_HTTP_PLAYFAB_JWT_CACHE
                                 * sizeof(ngx_http_playfab_jwt_entry_t *),
                                 ngx_cycle->log);
@@ -363,8 +374,16 @@ ngx_http_playfab_jwt_slot(ngx_http_playfab_jwt_conf_t *jcf, ngx_str_t *token)
         }
     }
 
-    return &jcf->cache[ngx_hash_key(token->data, token->len)
-                       % NGX_HTTP_PLAYFAB_JWT_CACHE];
+    /*
+     * the slot of the token's last bytes, its signature's: nobody without
+     * the key chooses them for a token that verifies, and a long token
+     * costs no more than a short one
+     */
+
+    n = ngx_min(token->len, NGX_HTTP_PLAYFAB_JWT_SLOT_BYTES);
+
+    return &jcf->cache[playfab_ct_slot(jcf->seed, token->data + token->len - n,
+                                       n, NGX_HTTP_PLAYFAB_JWT_CACHE)];
 }
 
 

@@ -585,6 +585,14 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* the locations that inherit the file share its table */
+
+    plcf->api_key_table = ngx_pcalloc(cf->pool,
+                                      sizeof(ngx_http_playfab_key_table_t *));
+    if (plcf->api_key_table == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     plcf->napi_keys = n;
     plcf->auth = NGX_HTTP_PLAYFAB_AUTH_API_KEY;
 

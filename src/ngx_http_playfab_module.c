@@ -196,6 +196,7 @@ ngx_http_playfab_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->auth = prev->auth;
         conf->api_keys = prev->api_keys;
         conf->napi_keys = prev->napi_keys;
+        conf->api_key_table = prev->api_key_table;
         conf->auth_realm = prev->auth_realm;
         conf->auth_file = prev->auth_file;
         conf->auth_line = prev->auth_line;
@@ -387,6 +388,19 @@ ngx_http_playfab_token_key(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *conf)
     }
 
     conf->token_key.len = PLAYFAB_DIGEST_LEN;
+
+    /* filled by each worker in its own memory, after the fork */
+
+    conf->token_copy = ngx_pcalloc(cf->pool,
+                                   sizeof(ngx_http_playfab_token_copy_t));
+    if (conf->token_copy == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->token_copy->data = ngx_pnalloc(cf->pool, PLAYFAB_TOKEN_MAX);
+    if (conf->token_copy->data == NULL) {
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }

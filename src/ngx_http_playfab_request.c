@@ -7,6 +7,7 @@
  */
 
 #include "ngx_http_playfab_util.h"
+#include "playfab_random.h"
 
 
 #define NGX_HTTP_PLAYFAB_REQUEST_ID_MAX  128
@@ -156,6 +157,7 @@ ngx_http_playfab_request_init(ngx_conf_t *cf)
 ngx_str_t *
 ngx_http_playfab_request_id(ngx_http_request_t *r)
 {
+    u_char                       *p, bytes[16];
     ngx_uint_t                    count;
     ngx_table_elt_t              *h;
     ngx_http_playfab_ctx_t       *ctx;
@@ -186,10 +188,38 @@ ngx_http_playfab_request_id(ngx_http_request_t *r)
         }
     }
 
-    vv = ngx_http_get_indexed_variable(r->main,
-                                       ngx_http_playfab_request_id_index);
+    /*
+     * $request_id, evaluated already or made here the way nginx makes it
+     * (16 random bytes in hex), but from the worker's buffer of CSPRNG
+     * bytes instead of a RAND_bytes call; kept as the variable's value,
+     * so that the logs' $request_id is the same id
+     */
 
-    if (vv == NULL || vv->not_found) {
+    vv = &r->main->variables[ngx_http_playfab_request_id_index];
+
+    if (!vv->valid && !vv->not_found) {
+        p = ngx_pnalloc(r->main->pool, 2 * sizeof(bytes));
+        if (p == NULL) {
+            return NULL;
+        }
+
+        if (playfab_random_bytes(bytes, sizeof(bytes)) == 0) {
+            ngx_hex_dump(p, bytes, sizeof(bytes));
+
+            vv->data = p;
+            vv->len = 2 * sizeof(bytes);
+            vv->valid = 1;
+            vv->no_cacheable = 0;
+            vv->not_found = 0;
+
+        } else {
+            /* the CSPRNG failed: nginx's own way of making one */
+            vv = ngx_http_get_indexed_variable(r->main,
+                                           ngx_http_playfab_request_id_index);
+        }
+    }
+
+    if (vv == NULL || !vv->valid) {
         return NULL;
     }
 

@@ -150,12 +150,18 @@ ngx_http_playfab_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 /*
  * Returns what the caller must do, and when a token is usable a copy of
  * it in the request pool with the generation that identifies it.
+ *
+ * The worker's copy (if any) answers without the zone's lock while no
+ * title token of the zone has changed since it was made (the epoch) and
+ * its token is not due for refresh: the hot path of a warm cache takes
+ * no lock.  A token dropped or made due elsewhere changes the epoch, and
+ * the next request here reads the zone again.
  */
 
 ngx_http_playfab_token_e
 ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
-    ngx_msec_t lease, ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen,
-    ngx_uint_t *failed)
+    ngx_msec_t lease, ngx_http_playfab_token_copy_t *copy, ngx_pool_t *pool,
+    ngx_str_t *token, uint64_t *gen, ngx_uint_t *failed)
 {
     time_t                     now;
     uint64_t                   now_ms;
@@ -165,6 +171,22 @@ ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
 
     zone = shm_zone->data;
     now = ngx_time();
+
+    if (copy && copy->len && now < copy->until
+        && copy->epoch == zone->sh->token_epoch)
+    {
+        token->data = ngx_pnalloc(pool, copy->len);
+        if (token->data == NULL) {
+            return NGX_HTTP_PLAYFAB_TOKEN_ERROR;
+        }
+
+        token->len = copy->len;
+        ngx_memcpy(token->data, copy->data, copy->len);
+        *gen = copy->generation;
+
+        return NGX_HTTP_PLAYFAB_TOKEN_FRESH;
+    }
+
     now_ms = ngx_http_playfab_now_ms();
 
     ngx_shmtx_lock(&zone->shpool->mutex);
@@ -193,6 +215,13 @@ ngx_http_playfab_token_acquire(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
         if (now >= t->refresh_at && t->lease_until <= now_ms) {
             t->lease_until = now_ms + lease;
             rc = NGX_HTTP_PLAYFAB_TOKEN_REFRESH;
+
+        } else if (copy && now < t->refresh_at) {
+            copy->epoch = zone->sh->token_epoch;
+            copy->generation = t->generation;
+            copy->until = ngx_min(t->refresh_at, t->expires);
+            copy->len = t->token_len;
+            ngx_memcpy(copy->data, t->token, t->token_len);
         }
 
     } else if (t->failed_until > now_ms && t->lease_until <= now_ms) {
@@ -243,6 +272,7 @@ ngx_http_playfab_token_store(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     t->lease_until = 0;
     t->failed_until = 0;
     *gen = ++t->generation;
+    (void) ngx_atomic_fetch_add(&zone->sh->token_epoch, 1);
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
@@ -299,6 +329,7 @@ ngx_http_playfab_token_invalidate(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
     if (t && t->generation == gen && t->token_len) {
         t->token_len = 0;
         dropped = 1;
+        (void) ngx_atomic_fetch_add(&zone->sh->token_epoch, 1);
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -334,6 +365,7 @@ ngx_http_playfab_token_suspect(ngx_shm_zone_t *shm_zone, ngx_str_t *key,
 
         if (at < t->refresh_at) {
             t->refresh_at = at;
+            (void) ngx_atomic_fetch_add(&zone->sh->token_epoch, 1);
         }
     }
 

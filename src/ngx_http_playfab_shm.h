@@ -14,7 +14,7 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  9
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  10
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
@@ -56,6 +56,10 @@ typedef struct {
 
     ngx_rbtree_t                  titles;           /* title tokens */
     ngx_rbtree_node_t             titles_sentinel;
+    ngx_atomic_t                  token_epoch;      /* +1 whenever a title
+                                                       token or its refresh
+                                                       time changes: read
+                                                       without the lock */
 
     ngx_rbtree_t                  records;          /* all kinds */
     ngx_rbtree_node_t             records_sentinel;

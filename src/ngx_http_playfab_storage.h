@@ -20,7 +20,8 @@ ngx_shm_zone_t *ngx_http_playfab_shm_add(ngx_conf_t *cf, ngx_str_t *name,
     size_t size, size_t identity_budget);
 ngx_http_playfab_token_e ngx_http_playfab_token_acquire(
     ngx_shm_zone_t *zone, ngx_str_t *key, ngx_msec_t lease,
-    ngx_pool_t *pool, ngx_str_t *token, uint64_t *gen, ngx_uint_t *failed);
+    ngx_http_playfab_token_copy_t *copy, ngx_pool_t *pool, ngx_str_t *token,
+    uint64_t *gen, ngx_uint_t *failed);
 ngx_int_t ngx_http_playfab_token_store(ngx_shm_zone_t *zone,
     ngx_str_t *key, ngx_str_t *token, time_t expires, time_t refresh_at,
     uint64_t *gen);

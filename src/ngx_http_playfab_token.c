@@ -45,7 +45,8 @@ ngx_http_playfab_token(ngx_http_request_t *r, ngx_http_playfab_ctx_t *ctx)
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
     rc = ngx_http_playfab_token_acquire(pmcf->shm_zone, &plcf->token_key,
-                                        plcf->token_wait, r->pool,
+                                        plcf->token_wait, plcf->token_copy,
+                                        r->pool,
                                         &ctx->token, &ctx->token_gen,
                                         &failed);
 

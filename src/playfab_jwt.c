@@ -18,8 +18,19 @@
 #define PLAYFAB_JWT_NUMBER_MAX  32
 
 
+/* exp, nbf and iat as verified, for playfab_jwt_recheck() */
+typedef struct {
+    double               exp;
+    double               nbf;
+    double               iat;
+    unsigned             has_exp:1;
+    unsigned             has_nbf:1;
+    unsigned             has_iat:1;
+} playfab_jwt_window_t;
+
 struct playfab_jwt_s {
     cJSON               *claims;
+    playfab_jwt_window_t window;
 };
 
 typedef struct {
@@ -45,8 +56,15 @@ static int playfab_jwt_header(const cJSON *header,
     const char **kid, playfab_error_t *err);
 static int playfab_jwt_typ(const cJSON *typ);
 static int playfab_jwt_claims(const cJSON *claims,
+    const playfab_jwt_policy_t *policy, int64_t now,
+    playfab_jwt_window_t *window, playfab_error_t *err);
+static int playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
-static int playfab_jwt_times(const cJSON *claims,
+static int playfab_jwt_exp(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_nbf(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
+static int playfab_jwt_iat(const playfab_jwt_window_t *window,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);
 static int playfab_jwt_time(const cJSON *claims, const char *name,
     double *t, playfab_error_t *err);
@@ -113,6 +131,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
     unsigned char      *sig;
     playfab_jwt_seg_t   seg[3];
     playfab_jwt_alg_e   alg;
+    playfab_jwt_window_t window;
     unsigned char       raw[PLAYFAB_JWT_TOKEN_MAX];
 
     if (len > PLAYFAB_JWT_TOKEN_MAX) {
@@ -162,7 +181,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
         return NULL;
     }
 
-    if (playfab_jwt_claims(claims, policy, now, err) != 0) {
+    if (playfab_jwt_claims(claims, policy, now, &window, err) != 0) {
         cJSON_Delete(claims);
         return NULL;
     }
@@ -176,6 +195,7 @@ playfab_jwt_verify(const playfab_jwks_t *keys,
     }
 
     jwt->claims = claims;
+    jwt->window = window;
 
     return jwt;
 }
@@ -185,7 +205,14 @@ int
 playfab_jwt_recheck(const playfab_jwt_t *jwt,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    return playfab_jwt_claims(jwt->claims, policy, now, err);
+    if (playfab_jwt_exp(&jwt->window, policy, now, err) != 0
+        || playfab_jwt_nbf(&jwt->window, policy, now, err) != 0
+        || playfab_jwt_iat(&jwt->window, policy, now, err) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
 }
 
 
@@ -423,9 +450,9 @@ playfab_jwt_typ(const cJSON *typ)
 
 static int
 playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
-    int64_t now, playfab_error_t *err)
+    int64_t now, playfab_jwt_window_t *window, playfab_error_t *err)
 {
-    if (playfab_jwt_times(claims, policy, now, err) != 0
+    if (playfab_jwt_times(claims, window, policy, now, err) != 0
         || playfab_jwt_subject(claims, policy, err) != 0
         || playfab_jwt_issuer(claims, policy, err) != 0
         || playfab_jwt_audience(claims, policy, err) != 0
@@ -439,61 +466,89 @@ playfab_jwt_claims(const cJSON *claims, const playfab_jwt_policy_t *policy,
 
 
 /*
+ * exp, nbf and iat, each read (a number if present) and checked in turn,
+ * into window for playfab_jwt_recheck(); 0, or -1 and err
+ */
+
+static int
+playfab_jwt_times(const cJSON *claims, playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    int  rc;
+
+    rc = playfab_jwt_time(claims, "exp", &window->exp, err);
+    window->has_exp = (rc == 1);
+
+    if (rc == -1 || playfab_jwt_exp(window, policy, now, err) != 0) {
+        return -1;
+    }
+
+    rc = playfab_jwt_time(claims, "nbf", &window->nbf, err);
+    window->has_nbf = (rc == 1);
+
+    if (rc == -1 || playfab_jwt_nbf(window, policy, now, err) != 0) {
+        return -1;
+    }
+
+    rc = playfab_jwt_time(claims, "iat", &window->iat, err);
+    window->has_iat = (rc == 1);
+
+    if (rc == -1 || playfab_jwt_iat(window, policy, now, err) != 0) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
  * RFC 7519: now must be before exp, not before nbf; iat not in the
  * future.  The leeway widens each window; fractions of seconds count.
  */
 
 static int
-playfab_jwt_times(const cJSON *claims, const playfab_jwt_policy_t *policy,
-    int64_t now, playfab_error_t *err)
+playfab_jwt_exp(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
 {
-    int     rc;
-    double  t, early, late;
-
-    early = (double) now - policy->leeway;
-    late = (double) now + policy->leeway;
-
-    rc = playfab_jwt_time(claims, "exp", &t, err);
-
-    if (rc == -1) {
-        return -1;
-    }
-
-    if (rc == 0 && policy->require_exp) {
+    if (!window->has_exp && policy->require_exp) {
         playfab_error_set(err, "missing_claim", "exp", "the token has no "
                           "expiry time");
         return -1;
     }
 
-    if (rc == 1 && early >= t) {
+    if (window->has_exp && (double) now - policy->leeway >= window->exp) {
         playfab_error_set(err, "expired", "exp", "the token expired at %.0f, "
-                          "now is %lld, leeway %us", t, (long long) now,
-                          policy->leeway);
-        return -1;
-    }
-
-    rc = playfab_jwt_time(claims, "nbf", &t, err);
-
-    if (rc == -1) {
-        return -1;
-    }
-
-    if (rc == 1 && late < t) {
-        playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
-                          "from %.0f, now is %lld, leeway %us", t,
+                          "now is %lld, leeway %us", window->exp,
                           (long long) now, policy->leeway);
         return -1;
     }
 
-    rc = playfab_jwt_time(claims, "iat", &t, err);
+    return 0;
+}
 
-    if (rc == -1) {
+
+static int
+playfab_jwt_nbf(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    if (window->has_nbf && (double) now + policy->leeway < window->nbf) {
+        playfab_error_set(err, "not_yet_valid", "nbf", "the token is valid "
+                          "from %.0f, now is %lld, leeway %us", window->nbf,
+                          (long long) now, policy->leeway);
         return -1;
     }
 
-    if (rc == 1 && t > late) {
+    return 0;
+}
+
+
+static int
+playfab_jwt_iat(const playfab_jwt_window_t *window,
+    const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err)
+{
+    if (window->has_iat && window->iat > (double) now + policy->leeway) {
         playfab_error_set(err, "iat_in_future", "iat", "the token was issued "
-                          "at %.0f, after now %lld, leeway %us", t,
+                          "at %.0f, after now %lld, leeway %us", window->iat,
                           (long long) now, policy->leeway);
         return -1;
     }

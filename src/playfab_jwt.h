@@ -141,9 +141,12 @@ playfab_jwt_t *playfab_jwt_verify(const playfab_jwks_t *keys,
 void playfab_jwt_free(playfab_jwt_t *jwt);
 
 /*
- * The claims checks of playfab_jwt_verify() again (times, iss, aud,
- * required claims) on an already verified token: a cache of verified
- * tokens calls it at each use.  0, or -1 with err set.
+ * The time checks of playfab_jwt_verify() again (exp, nbf, iat, as the
+ * token had them, with the policy's leeway and require_exp) on a token
+ * it verified: a cache of verified tokens calls it at each use.  The
+ * other claims checks are not repeated: the cache must hold only tokens
+ * verified with the same claims policy (iss, aud, subject, rules).
+ * 0, or -1 with err set.
  */
 int playfab_jwt_recheck(const playfab_jwt_t *jwt,
     const playfab_jwt_policy_t *policy, int64_t now, playfab_error_t *err);

@@ -73,7 +73,36 @@ Content-Type: application/json
 
 
 
-=== TEST 4: a trusted X-Request-Id is used end to end, an unsafe one is not
+=== TEST 4: the request id is $request_id, the logs' id, and new for every request
+The module makes it from its buffer of random bytes, but as nginx's
+$request_id: the access log's $request_id is the id the client got.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+    log_format ids "$request_id $sent_http_x_request_id";
+--- config
+    location = /v1/party {
+        playfab_auth off;
+        access_log logs/ids.log ids;
+        playfab_party;
+    }
+    location = /ids {
+        alias $TEST_NGINX_SERVER_ROOT/logs/ids.log;
+    }
+--- request eval
+["POST /v1/party\n" . party_body(), "POST /v1/party\n{}", "GET /ids"]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[200, 400, 200]
+--- response_body_like eval
+[qr/"PartyId"/, qr/"request_id":"[0-9a-f]{32}"/,
+ qr/\A([0-9a-f]{32}) \1\n(?!\1)([0-9a-f]{32}) \2\n\z/]
+
+
+
+=== TEST 5: a trusted X-Request-Id is used end to end, an unsafe one is not
 --- config
     location = /v1/party {
         playfab_auth off;
@@ -94,7 +123,7 @@ X-Request-Id: trace-42.a:b_c
 
 
 
-=== TEST 5: an X-Request-Id with unsafe characters is replaced by $request_id
+=== TEST 6: an X-Request-Id with unsafe characters is replaced by $request_id
 --- config
     location = /v1/party {
         playfab_auth off;
@@ -112,7 +141,7 @@ X-Request-Id: ^[0-9a-f]{32}$
 
 
 
-=== TEST 6: the client's own CustomTags are kept beside the request id
+=== TEST 7: the client's own CustomTags are kept beside the request id
 --- config
     location = /v1/party {
         playfab_auth off;

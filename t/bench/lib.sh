@@ -13,7 +13,7 @@ shopt -s inherit_errexit
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH=$ROOT/t/bench
 NGINX=${NGINX:-/usr/sbin/nginx}
-MODULE_SO=$ROOT/build/nginx/objs/ngx_http_playfab_party_module.so
+MODULE_SO=${MODULE_SO:-$ROOT/build/nginx/objs/ngx_http_playfab_party_module.so}
 BODY=$BENCH/party.json
 
 SECRET=bench-secret-key
@@ -21,7 +21,9 @@ API_KEY=bench-api-key
 CONNECTIONS=${CONNECTIONS:-32}
 MOCK_WORKERS=${MOCK_WORKERS:-1}
 TOKEN_DELAY_MS=${TOKEN_DELAY_MS:-200}
-JWT_NEW_TOKENS=${JWT_NEW_TOKENS:-20000}
+# tokens of the *_new scenarios, sent in turn: far more than the 256 a
+# worker remembers per location, so that every request verifies one
+JWT_NEW_TOKENS=${JWT_NEW_TOKENS:-2000}
 
 PIDS=()           # background processes still running, stopped by cleanup
 LAST_PID=         # the process start_nginx started last
@@ -135,16 +137,31 @@ token_calls() {
     wc -l < "$DIR/logs/GetEntityToken.log" 2>/dev/null || echo 0
 }
 
+# sc_url NAME: the scenario's URL: the party location, or the game API
+# location that proxy_passes to the mock
+sc_url() {
+    if [ "${SC_KIND[$1]}" = party ]; then
+        printf 'http://127.0.0.1:%s/v1/party/%s\n' "$PORT" "$1"
+    else
+        printf 'http://127.0.0.1:%s/api/%s\n' "$PORT" "$1"
+    fi
+}
+
 # module_conf OUT WORKERS ACCESS_LOG SCENARIO...: nginx.conf with the
 # baseline and one location per scenario
 module_conf() {
-    local out=$1 workers=$2 access=$3 locations='' location name
+    local out=$1 workers=$2 access=$3 locations='' location name path last
     shift 3
     for name in "$@"; do
+        path=/v1/party/$name last='playfab_party;'
+        if [ "${SC_KIND[$name]}" = proxy ]; then
+            path=/api/$name
+            last='proxy_pass http://mock_upstream/Party/RequestPartyService;'
+        fi
         printf -v location '\n%8s%s\n%12s%s\n%12s%s\n%8s}' \
-            '' "location = /v1/party/$name {" \
+            '' "location = $path {" \
             '' "${SC_AUTH[$name]//@KEYS@/$DIR/keys}" \
-            '' 'playfab_party;' ''
+            '' "$last" ''
         locations+=$location
     done
     render "$BENCH/module.conf" "$out" DIR="$DIR" SO="$SO" \
@@ -163,18 +180,20 @@ start_module() {
 
 # --- scenarios and credentials --------------------------------------
 
-declare -A SC_RATIO SC_P99 SC_AUTH SC_HEADER SC_CREDS
+declare -A SC_KIND SC_RATIO SC_P99 SC_AUTH SC_HEADER SC_CREDS
 SC_NAMES=()
 
-# scenario NAME RATIO P99 AUTH HEADER CREDENTIAL-COMMAND...: see
+# scenario KIND NAME RATIO P99 AUTH HEADER CREDENTIAL-COMMAND...: see
 # scenarios.sh
 scenario() {
-    SC_NAMES+=("$1")
-    SC_RATIO[$1]=$2
-    SC_P99[$1]=$3
-    SC_AUTH[$1]=$4
-    SC_HEADER[$1]=$5
-    SC_CREDS[$1]=${*:6}
+    case $1 in party|proxy) ;; *) die "scenario $2: kind $1" ;; esac
+    SC_NAMES+=("$2")
+    SC_KIND[$2]=$1
+    SC_RATIO[$2]=$3
+    SC_P99[$2]=$4
+    SC_AUTH[$2]=$5
+    SC_HEADER[$2]=$6
+    SC_CREDS[$2]=${*:7}
 }
 
 # The key material of every scenario, and the title secret
@@ -188,8 +207,12 @@ make_keys() {
         -out "$k/rs256.key" 2>/dev/null
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
         -out "$k/es256.key" 2>/dev/null
-    for alg in rs256 es256; do
+    openssl genpkey -algorithm ED25519 -out "$k/eddsa.key" 2>/dev/null
+    (umask 077 && openssl rand -hex 32 > "$k/hs256.key")
+    for alg in rs256 es256 eddsa; do
         openssl pkey -in "$k/$alg.key" -pubout -out "$k/$alg.pub"
+    done
+    for alg in rs256 es256; do
         python3 "$BENCH/jwks.py" "$k/$alg.pub" > "$k/$alg.jwks"
     done
 }
@@ -204,9 +227,10 @@ jwt_tokens() {
     python3 "$BENCH/mint_jwt.py" "$DIR/keys/$1.key" "$2" "$3"
 }
 
-# The file of header values for scenario $1 (made on first use)
+# The file of header values for scenario $1 (made on first use, shared
+# by the scenarios with the same credentials)
 creds_file() {
-    local f=$DIR/creds/$1 cmd
+    local f=$DIR/creds/${SC_CREDS[$1]// /_} cmd
     if [ ! -s "$f" ]; then
         read -r -a cmd <<< "${SC_CREDS[$1]}"
         "${cmd[@]}" > "$f" || { rm -f "$f"; die "$1: cannot make credentials"; }
@@ -230,7 +254,7 @@ check_scenario() {
     status=$(curl -s -o "$reply" -w '%{http_code}' \
         -H 'Content-Type: application/json' \
         -H "${SC_HEADER[$name]}: $value" --data-binary "@$BODY" \
-        "http://127.0.0.1:$PORT/v1/party/$name") || status=000
+        "$(sc_url "$name")") || status=000
     [ "$status" = 200 ] && grep -q '"SerializedNetworkDescriptor"' "$reply" \
         && return 0
     log "$name: HTTP $status $(head -c 300 "$reply")"

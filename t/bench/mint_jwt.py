@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Print COUNT signed JWTs, one "Bearer <token>" per line.
 
-    mint_jwt.py KEY.pem RS256|ES256 COUNT
+    mint_jwt.py KEY RS256|ES256|EdDSA|HS256 COUNT
+
+KEY is a private key in PEM, or for HS256 the secret: the file's bytes
+less one final newline, as playfab_auth_jwt_key secret reads it.
 
 Each token has its own jti (so COUNT > 1 gives a new token per request),
 iss "bench", aud "party", sub "player-N", and expires in two hours.
@@ -9,12 +12,15 @@ Needs the Python "cryptography" package (Debian: python3-cryptography).
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import sys
 import time
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def b64url(data):
@@ -36,6 +42,10 @@ def signer(key, alg):
                 key.sign(data, ec.ECDSA(hashes.SHA256())))
             return r.to_bytes(32, "big") + s.to_bytes(32, "big")
         return es256
+    if alg == "EdDSA" and isinstance(key, Ed25519PrivateKey):
+        return key.sign
+    if alg == "HS256" and isinstance(key, bytes):
+        return lambda data: hmac.new(key, data, hashlib.sha256).digest()
     raise SystemExit("mint_jwt.py: unsupported alg " + alg)
 
 
@@ -44,7 +54,11 @@ def main():
         raise SystemExit(__doc__)
     path, alg, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with open(path, "rb") as f:
-        key = serialization.load_pem_private_key(f.read(), password=None)
+        data = f.read()
+    if alg == "HS256":
+        key = data[:-1] if data.endswith(b"\n") else data
+    else:
+        key = serialization.load_pem_private_key(data, password=None)
     sign = signer(key, alg)
     header = b64url(compact({"alg": alg, "typ": "JWT"}))
     now = int(time.time())

@@ -8,16 +8,18 @@
 # (master_process off), profiled while wrk sends it PROFILE_REQUESTS
 # requests, then prints the top functions.  Under perf record -g when the
 # CPU's counters work (perf stat -e instructions), else under valgrind
-# --tool=callgrind, which counts the instructions per request of the
-# baseline location and of each scenario: a figure that does not move
-# with the machine's load.
+# --tool=callgrind, which counts the instructions per request of each
+# scenario and of the baseline location given the same request: a
+# figure that does not move with the machine's load.
 #
 # Environment:
 #   PROFILER=perf|callgrind  instead of the automatic choice
-#   PROFILE_REQUESTS         default 200000 under perf, 20000 under callgrind
-#   PROFILE_SCENARIOS        default "api_key": scenarios of scenarios.sh
-#                            (perf profiles the first one only)
+#   PROFILE_REQUESTS         default 200000 under perf, 10000 under callgrind
+#   PROFILE_SCENARIOS        scenarios of scenarios.sh, default: all but
+#                            the new-token ones (perf profiles the first
+#                            one only)
 #   BASE_PORT=3190           ports BASE_PORT..BASE_PORT+2 on 127.0.0.1
+#   MODULE_SO                the module to load (default: this build's)
 
 set -euo pipefail
 
@@ -28,7 +30,14 @@ BASE_PORT=${BASE_PORT:-3190}
 
 MODULE_URL=
 BASELINE_URL=
-read -r -a PROFILED <<< "${PROFILE_SCENARIOS:-api_key}"
+if [ -n "${PROFILE_SCENARIOS:-}" ]; then
+    read -r -a PROFILED <<< "$PROFILE_SCENARIOS"
+else
+    PROFILED=()
+    for name in "${SC_NAMES[@]}"; do
+        [[ $name = *_new ]] || PROFILED+=("$name")
+    done
+fi
 
 
 choose_profiler() {
@@ -45,7 +54,7 @@ choose_profiler() {
         perf)      install_missing perf linux-perf
                    PROFILE_REQUESTS=${PROFILE_REQUESTS:-200000} ;;
         callgrind) install_missing valgrind valgrind
-                   PROFILE_REQUESTS=${PROFILE_REQUESTS:-20000} ;;
+                   PROFILE_REQUESTS=${PROFILE_REQUESTS:-10000} ;;
         *)         die "PROFILER must be perf or callgrind" ;;
     esac
     log "profiler: $PROFILER, $PROFILE_REQUESTS requests"
@@ -62,12 +71,12 @@ start_single() {
     fi
     start_nginx "$DIR/conf/nginx.conf" "master_process off;" "${wrapper[@]}"
     MODULE_PID=$LAST_PID
-    MODULE_URL=http://127.0.0.1:$PORT/v1/party/${PROFILED[0]}
+    MODULE_URL=$(sc_url "${PROFILED[0]}")
     BASELINE_URL=http://127.0.0.1:$PORT/baseline
     wait_http "$BASELINE_URL" 600
     for name in "${PROFILED[@]}"; do
         check_scenario "$name" || die "$name does not answer"
-        wrk_run "http://127.0.0.1:$PORT/v1/party/$name" 1 "$CONNECTIONS" \
+        wrk_run "$(sc_url "$name")" 1 "$CONNECTIONS" \
             "$name" "$DIR/logs/wrk-warmup-$name.log" > /dev/null
     done
     wrk_run "$BASELINE_URL" 1 "$CONNECTIONS" "${PROFILED[0]}" \
@@ -106,27 +115,31 @@ per_request() {
     awk -v n="$2" '/^(summary|totals):/ { print int($2 / n); exit }' "$1"
 }
 
+# Each scenario, then the baseline driven with the same request (the
+# same body and credential header, which nginx parses and proxies too):
+# callgrind.out.1, .2 for the first scenario and its baseline, .3, .4...
 profile_callgrind() {
-    local nb n name i=2 first base=$DIR/callgrind.out.1
+    local n nb name i=1 a b first=$DIR/callgrind.out.1
     callgrind_control -i on "$MODULE_PID" > /dev/null 2>&1
-    nb=$(drive "$BASELINE_URL" baseline "${PROFILED[0]}")
-    callgrind_control -d baseline "$MODULE_PID" > /dev/null 2>&1
 
     printf '\ncallgrind: instructions per request, user space of the nginx'
-    printf ' process\n(the kernel, wrk and the mock are not counted)\n'
-    printf '  %-16s %s\n' baseline "$(per_request "$base" "$nb")"
+    printf ' process\n(the kernel, wrk and the mock are not counted); the'
+    printf ' baseline gets the\nsame request as the scenario\n\n'
+    printf '  %-16s %9s %9s %8s %6s\n' scenario module baseline delta ratio
 
-    # one dump per scenario: callgrind.out.2, .3, ... in PROFILED order
     for name in "${PROFILED[@]}"; do
-        n=$(drive "http://127.0.0.1:$PORT/v1/party/$name" "$name" "$name")
+        n=$(drive "$(sc_url "$name")" "$name" "$name")
         callgrind_control -d "$name" "$MODULE_PID" > /dev/null 2>&1
-        printf '  %-16s %s\n' "$name" \
-            "$(per_request "$DIR/callgrind.out.$i" "$n")"
-        i=$((i + 1))
+        nb=$(drive "$BASELINE_URL" "baseline-$name" "$name")
+        callgrind_control -d "baseline-$name" "$MODULE_PID" > /dev/null 2>&1
+        a=$(per_request "$DIR/callgrind.out.$i" "$n")
+        b=$(per_request "$DIR/callgrind.out.$((i + 1))" "$nb")
+        printf '  %-16s %9d %9d %+8d %6.2f\n' "$name" "$a" "$b" \
+            $((a - b)) "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }')"
+        i=$((i + 2))
     done
     stop_pid "$MODULE_PID"
 
-    first=$DIR/callgrind.out.2
     printf '\n%s, self cost:\n' "${PROFILED[0]}"
     callgrind_annotate "$first" 2>/dev/null \
         | awk '/^Ir/ { on = 1 } on && n++ < 40'

@@ -127,6 +127,7 @@ static void test_header(void);
 static void test_kid(void);
 static void test_confusion(void);
 static void test_times(void);
+static void test_recheck(void);
 static void test_subject(void);
 static void test_time_types(void);
 static void test_issuer(void);
@@ -1193,6 +1194,10 @@ test_times(void)
     CHECK_STR(claims("{" SUB
                      "\"exp\":1,\"nbf\":5000,\"iat\":5000}", &policy, NOW),
               "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":1,\"nbf\":\"x\"}", &policy, NOW),
+              "expired");
+    CHECK_STR(claims("{" SUB "\"exp\":2000,\"nbf\":5000,\"iat\":\"x\"}",
+                     &policy, NOW), "not_yet_valid");
 
     /* exp required by default */
     policy.leeway = 0;
@@ -1201,6 +1206,79 @@ test_times(void)
     policy.require_exp = 0;
     CHECK_STR(claims("{\"sub\":\"s\"}", &policy, NOW), "ok");
     CHECK_STR(claims("{" SUB "\"exp\":1}", &policy, NOW), "expired");
+}
+
+
+/* a verified token checked again later: its times, as it had them */
+
+static const char *
+recheck(const playfab_jwt_t *jwt, const playfab_jwt_policy_t *policy,
+    int64_t now)
+{
+    playfab_error_t  err;
+
+    memset(&err, 0, sizeof(err));
+
+    if (playfab_jwt_recheck(jwt, policy, now, &err) == 0) {
+        return "ok";
+    }
+
+    return err.code ? err.code : "no error set";
+}
+
+
+static void
+test_recheck(void)
+{
+    char                  *token;
+    playfab_jwt_t         *jwt;
+    playfab_jwks_t        *keys;
+    playfab_jwt_policy_t   policy;
+
+    playfab_jwt_policy_init(&policy);
+    policy.algs = PLAYFAB_JWT_ALGS_ALL;
+
+    keys = secret_set();
+    token = hs(H_HS256, "{" SUB "\"exp\":1100,\"nbf\":990,\"iat\":995}");
+    jwt = NULL;
+    CHECK_STR(run(keys, &policy, token, strlen(token), NOW, &jwt), "ok");
+    CHECK(jwt != NULL);
+
+    if (jwt != NULL) {
+        CHECK_STR(recheck(jwt, &policy, NOW), "ok");
+        CHECK_STR(recheck(jwt, &policy, 1099), "ok");
+        CHECK_STR(recheck(jwt, &policy, 1100), "expired");
+        CHECK_STR(recheck(jwt, &policy, 989), "not_yet_valid");
+        CHECK_STR(recheck(jwt, &policy, 994), "iat_in_future");
+
+        /* the leeway of the policy of this moment */
+        policy.leeway = 10;
+        CHECK_STR(recheck(jwt, &policy, 1109), "ok");
+        CHECK_STR(recheck(jwt, &policy, 1110), "expired");
+        CHECK_STR(recheck(jwt, &policy, 985), "ok");
+        CHECK_STR(recheck(jwt, &policy, 979), "not_yet_valid");
+
+        playfab_jwt_free(jwt);
+    }
+
+    free(token);
+
+    /* no exp: refused again once the policy requires one */
+    policy.leeway = 0;
+    policy.require_exp = 0;
+    token = hs(H_HS256, "{" SUB "\"nbf\":990}");
+    jwt = NULL;
+    CHECK_STR(run(keys, &policy, token, strlen(token), NOW, &jwt), "ok");
+
+    if (jwt != NULL) {
+        CHECK_STR(recheck(jwt, &policy, 5000), "ok");
+        policy.require_exp = 1;
+        CHECK_STR(recheck(jwt, &policy, 5000), "missing_claim");
+        playfab_jwt_free(jwt);
+    }
+
+    free(token);
+    playfab_jwks_free(keys);
 }
 
 
@@ -1802,6 +1880,7 @@ main(void)
     test_kid();
     test_confusion();
     test_times();
+    test_recheck();
     test_subject();
     test_time_types();
     test_issuer();

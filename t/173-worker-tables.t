@@ -1,0 +1,121 @@
+# What each worker keeps for itself, to spare the zone's lock and the
+# hashing of secrets on the hot path: the copy of a location's title
+# token, and the API keys it accepted lately.  Each is bounded, compared
+# in constant time, and never answers for what it no longer holds: an
+# evicted key is verified again, a token dropped in another worker is not
+# used here.
+
+use Test::Nginx::Socket 'no_plan';
+use lib 't/lib';
+use PlayfabTest;
+
+# the second server, with reuseport: each new connection to it goes to
+# either worker, so that a sequence of requests reaches both
+$ENV{TEST_NGINX_TABLES_PORT}
+    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 8;
+
+# 80 keys, more than a location's table of 64 holds
+our @Keys = map { sprintf "key-%02d", $_ } 1 .. 80;
+our $KeysFile = ">>> keys\n"
+    . join '', map { api_key_line("caller-$_", "secret-$_") } @Keys;
+
+workers(2);
+master_on();
+repeat_each(1);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: more keys than the table holds: each answers for its own caller, twice
+--- config
+    location = /api {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        proxy_set_header X-Caller $playfab_auth_subject;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "$http_x_caller\n";
+    }
+--- user_files eval
+$main::KeysFile
+--- request eval
+[ ("GET /api") x 160 ]
+--- more_headers eval
+[ map { "X-API-Key: secret-$_" } @main::Keys, @main::Keys ]
+--- response_body eval
+[ map { "caller-$_\n" } @main::Keys, @main::Keys ]
+--- error_code eval
+[ (200) x 160 ]
+--- no_error_log
+[error]
+
+
+
+=== TEST 2: a key of the table does not let in a key that differs in one byte
+--- config
+    location = /api {
+        playfab_auth api_key $TEST_NGINX_HTML_DIR/keys;
+        proxy_set_header X-Caller $playfab_auth_subject;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "$http_x_caller\n";
+    }
+--- user_files eval
+">>> keys\n" . api_key_line('matchmaker', 'mm-0123456789abcdef')
+--- request eval
+[ ("GET /api") x 6 ]
+--- more_headers eval
+[ "X-API-Key: mm-0123456789abcdef", "X-API-Key: mm-0123456789abcdef",
+  "X-API-Key: mm-0123456789abcdeF", "X-API-Key: nm-0123456789abcdef",
+  "X-API-Key: mm-0123456789abcde", "X-API-Key: mm-0123456789abcdef" ]
+--- error_code eval
+[200, 200, 401, 401, 401, 200]
+--- response_body_like eval
+[qr/\Amatchmaker\n\z/, qr/\Amatchmaker\n\z/, qr/"code":"unauthorized"/,
+ qr/"code":"unauthorized"/, qr/"code":"unauthorized"/, qr/\Amatchmaker\n\z/]
+
+
+
+=== TEST 3: a title token dropped in one worker is not used by the other
+Both workers hold a copy of the token after the first 12 requests; the
+emulator then revokes it.  The first request after that, in either
+worker, is refused by PlayFab, and that worker drops the token and gets
+another; every later request, in either worker, must send the new one:
+one refused call in all, not one per worker.
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+
+    server {
+        listen 127.0.0.1:$TEST_NGINX_TABLES_PORT reuseport;
+
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party;
+        }
+
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- config
+    location = /w {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/v1/party;
+    }
+--- request eval
+[ ("POST /w\n" . party_body()) x 12, "POST /emu/revoke",
+  ("POST /w\n" . party_body()) x 12 ]
+--- more_headers
+Content-Type: application/json
+--- error_code eval
+[ (200) x 25 ]
+--- response_body_like eval
+[ (qr/\A\{"PartyId":/) x 12, qr/\Aok\n\z/, (qr/\A\{"PartyId":/) x 12 ]
+--- playfab_calls: GetEntityToken=2 RequestPartyService=25 tokens_issued=2 token_index/RequestPartyService=2
+--- no_error_log
+[alert]
+[crit]
