@@ -16,7 +16,7 @@
 #include "playfab_random.h"
 
 
-#define NGX_HTTP_PLAYFAB_API_KEY_TABLE   64      /* keys per location */
+#define NGX_HTTP_PLAYFAB_API_KEY_TABLE   64      /* keys per key file */
 
 
 typedef struct {

@@ -198,12 +198,12 @@ ngx_http_playfab_request_id(ngx_http_request_t *r)
     vv = &r->main->variables[ngx_http_playfab_request_id_index];
 
     if (!vv->valid && !vv->not_found) {
-        p = ngx_pnalloc(r->main->pool, 2 * sizeof(bytes));
-        if (p == NULL) {
-            return NULL;
-        }
-
         if (playfab_random_bytes(bytes, sizeof(bytes)) == 0) {
+            p = ngx_pnalloc(r->main->pool, 2 * sizeof(bytes));
+            if (p == NULL) {
+                return NULL;
+            }
+
             ngx_hex_dump(p, bytes, sizeof(bytes));
 
             vv->data = p;
