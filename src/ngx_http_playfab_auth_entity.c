@@ -11,6 +11,10 @@
  * title and the token, with the time it was made: each location honours
  * its own playfab_auth_entity_cache (and _negative_cache) when it reads,
  * so a record made under a longer setting never serves a shorter one.
+ * Each worker also keeps copies of the valid ones it made or read
+ * (ngx_http_playfab_identities.c), looked up before the records by the
+ * token itself: a known player costs neither a digest nor the zone's
+ * lock.  A refusal by PlayFab makes every worker's copies stale.
  * A refusal of ValidateEntityToken does not say whose token it refused
  * (the title's or the player's): the player is refused and the title
  * token keeps serving, at most refreshed early (see
@@ -96,10 +100,12 @@ ngx_int_t
 ngx_http_playfab_entity_start(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    ngx_uint_t                    i, count;
-    ngx_table_elt_t              *h;
-    playfab_digest_part_t         parts[3];
-    ngx_http_playfab_loc_conf_t  *plcf;
+    time_t                         made;
+    ngx_uint_t                     i, count;
+    ngx_table_elt_t               *h;
+    playfab_digest_part_t          parts[3];
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
 
     h = ngx_http_playfab_header_in(r, NGX_HTTP_PLAYFAB_ENTITY_HEADER,
                                      sizeof(NGX_HTTP_PLAYFAB_ENTITY_HEADER)
@@ -131,9 +137,24 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
 
     ctx->entity_token = h->value;
 
-    /* the record key: the kind, the location's title, the token */
-
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    if (plcf->entity_cache
+        && ngx_http_playfab_identities_get(pmcf->shm_zone, &plcf->title_id,
+                                           &h->value, r->pool,
+                                           &ctx->identity, &made)
+           == NGX_OK
+        && (int64_t) ngx_time() - made < (int64_t) plcf->entity_cache)
+    {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "playfab: entity token from this worker's table");
+
+        ngx_http_playfab_entity_found(r, ctx);
+        return NGX_OK;
+    }
+
+    /* the record key: the kind, the location's title, the token */
 
     parts[0].data = "entity-token";
     parts[0].len = sizeof("entity-token") - 1;
@@ -161,6 +182,7 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     int64_t                        made;
     ngx_int_t                      rc;
     ngx_str_t                      rec;
+    ngx_atomic_uint_t              epoch;
     ngx_http_playfab_identity_t   *id;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
@@ -171,6 +193,10 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     if (plcf->entity_cache == 0 && plcf->entity_negative_cache == 0) {
         return NGX_DECLINED;
     }
+
+    /* read before the record: a refusal recorded after it moves it on */
+
+    epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone);
 
     rc = ngx_http_playfab_store_get(pmcf->shm_zone, ctx->entity_digest,
                                     r->pool, &rec);
@@ -222,6 +248,9 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: entity token cache hit");
 
+    ngx_http_playfab_identities_put(pmcf->shm_zone, epoch, &plcf->title_id,
+                                    &ctx->entity_token, id, (time_t) made);
+
     ngx_http_playfab_entity_found(r, ctx);
 
     return NGX_OK;
@@ -237,7 +266,9 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
     u_char                        *p;
     int64_t                        now;
     ngx_str_t                      rec;
+    ngx_atomic_uint_t              epoch;
     ngx_http_playfab_identity_t   *id;
+    ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
     id = &ctx->identity;
@@ -274,10 +305,21 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
-    (void) ngx_http_playfab_store_put(pmcf->shm_zone,
-                                      NGX_HTTP_PLAYFAB_KIND_IDENTITY,
-                                      ctx->entity_digest, &rec, ttl, 0,
-                                      r->connection->log);
+    epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone);
+
+    if (ngx_http_playfab_store_put(pmcf->shm_zone,
+                                   NGX_HTTP_PLAYFAB_KIND_IDENTITY,
+                                   ctx->entity_digest, &rec, ttl, 0,
+                                   r->connection->log)
+        == NGX_OK
+        && valid)
+    {
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+        ngx_http_playfab_identities_put(pmcf->shm_zone, epoch,
+                                        &plcf->title_id, &ctx->entity_token,
+                                        id, (time_t) now);
+    }
 }
 
 
@@ -454,12 +496,22 @@ static ngx_int_t
 ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx, ngx_uint_t cache, const char *reason)
 {
-    ngx_http_playfab_loc_conf_t  *plcf;
+    ngx_http_playfab_loc_conf_t   *plcf;
+    ngx_http_playfab_main_conf_t  *pmcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
-    if (cache && plcf->entity_negative_cache) {
-        ngx_http_playfab_entity_cache(r, ctx, 0, plcf->entity_negative_cache);
+    if (cache) {
+        if (plcf->entity_negative_cache) {
+            ngx_http_playfab_entity_cache(r, ctx, 0,
+                                          plcf->entity_negative_cache);
+        }
+
+        /* once the refusal is recorded: no worker's copy answers now */
+
+        pmcf = ngx_http_get_module_main_conf(r,
+                                             ngx_http_playfab_party_module);
+        ngx_http_playfab_identities_outdated(pmcf->shm_zone);
     }
 
     return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,

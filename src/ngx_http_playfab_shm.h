@@ -3,7 +3,8 @@
  *
  * The layout of the shared memory zone, for the files that keep their
  * data in it: the title token cache (ngx_http_playfab_shm.c), the
- * records (ngx_http_playfab_store.c) and the metrics.
+ * records (ngx_http_playfab_store.c), the epoch of the workers' copies
+ * of identities (ngx_http_playfab_identities.c) and the metrics.
  */
 
 #ifndef NGX_HTTP_PLAYFAB_SHM_H
@@ -14,7 +15,7 @@
 
 
 /* bumped whenever the layout below changes: a reload refuses old zones */
-#define NGX_HTTP_PLAYFAB_SHM_VERSION  10
+#define NGX_HTTP_PLAYFAB_SHM_VERSION  11
 
 
 /* the counters of ngx_http_playfab_metrics.c; sizes of its label tables */
@@ -64,16 +65,25 @@ typedef struct {
     ngx_rbtree_t                  records;          /* all kinds */
     ngx_rbtree_node_t             records_sentinel;
     ngx_http_playfab_kind_t       kinds[NGX_HTTP_PLAYFAB_KINDS];
+    ngx_atomic_t                  identity_epoch;   /* +1 whenever a
+                                                       player's token is
+                                                       refused: workers'
+                                                       copies of identities
+                                                       are then stale */
 
     ngx_rbtree_t                  keysets;          /* fetched JWK Sets */
     ngx_rbtree_node_t             keysets_sentinel;
 } ngx_http_playfab_shctx_t;
 
 
+typedef struct ngx_http_playfab_identities_s  ngx_http_playfab_identities_t;
+
 typedef struct {
     ngx_http_playfab_shctx_t     *sh;
     ngx_slab_pool_t              *shpool;
     size_t                        identity_budget;  /* configured */
+    ngx_http_playfab_identities_t *identities;      /* this worker's copies,
+                                                       made at first use */
 } ngx_http_playfab_zone_t;
 
 #endif /* NGX_HTTP_PLAYFAB_SHM_H */

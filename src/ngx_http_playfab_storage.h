@@ -3,7 +3,8 @@
  *
  * The shared zone, for all workers: its title tokens and leases
  * (ngx_http_playfab_shm.c), its records by kind
- * (ngx_http_playfab_store.c), fetched JWK Sets
+ * (ngx_http_playfab_store.c) and each worker's copies of players'
+ * identities (ngx_http_playfab_identities.c), fetched JWK Sets
  * (ngx_http_playfab_keystore.c) and its counters
  * (ngx_http_playfab_counters.c).
  */
@@ -41,6 +42,16 @@ ngx_int_t ngx_http_playfab_store_put(ngx_shm_zone_t *zone,
     ngx_http_playfab_kind_e kind, u_char *key, ngx_str_t *value, time_t ttl,
     ngx_uint_t only_new, ngx_log_t *log);
 void ngx_http_playfab_store_delete(ngx_shm_zone_t *zone, u_char *key);
+
+/* ngx_http_playfab_identities.c */
+ngx_atomic_uint_t ngx_http_playfab_identities_epoch(ngx_shm_zone_t *zone);
+void ngx_http_playfab_identities_outdated(ngx_shm_zone_t *zone);
+ngx_int_t ngx_http_playfab_identities_get(ngx_shm_zone_t *zone,
+    ngx_str_t *title, ngx_str_t *token, ngx_pool_t *pool,
+    ngx_http_playfab_identity_t *id, time_t *made);
+void ngx_http_playfab_identities_put(ngx_shm_zone_t *zone,
+    ngx_atomic_uint_t epoch, ngx_str_t *title, ngx_str_t *token,
+    ngx_http_playfab_identity_t *id, time_t made);
 
 /* ngx_http_playfab_keystore.c */
 ngx_http_playfab_keys_e ngx_http_playfab_keys_acquire(

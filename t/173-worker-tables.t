@@ -1,6 +1,7 @@
 # What each worker keeps for itself, to spare the zone's lock and the
 # hashing of secrets on the hot path: the copy of a location's title
-# token, and the API keys it accepted lately.  Each is bounded, compared
+# token, the API keys it accepted lately, the players' identities it
+# validated or read from the zone lately.  Each is bounded, compared
 # in constant time, and never answers for what it no longer holds: an
 # evicted key is verified again, a token dropped in another worker is not
 # used here.
@@ -18,6 +19,11 @@ $ENV{TEST_NGINX_TABLES_PORT}
 our @Keys = map { sprintf "key-%02d", $_ } 1 .. 80;
 our $KeysFile = ">>> keys\n"
     . join '', map { api_key_line("caller-$_", "secret-$_") } @Keys;
+
+# 300 players, more than a worker's table of 256 holds
+our $Players = '{"player_tokens": {'
+    . join(',', map { sprintf '"ptok-%03d": {"id": "TP%03d"}', $_, $_ } 1 .. 300)
+    . '}}';
 
 workers(2);
 master_on();
@@ -119,3 +125,93 @@ Content-Type: application/json
 --- no_error_log
 [alert]
 [crit]
+
+
+
+=== TEST 4: an identity refused in one location is not served from another worker's copy
+Both workers validate or read alice's record at /a (valid ones kept
+60 s, refusals 30 s) in the first 12 requests.  Her token then expires; /b, which keeps no valid
+records but remembers refusals, asks PlayFab and records the refusal.
+Every later request at /a, in either worker, must be refused as the
+zone's record now says, not accepted from what a worker saw before.
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "lifetime": 3}}}
+--- http_config
+    playfab_zone playfab:1m;
+    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
+    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
+
+    server {
+        listen 127.0.0.1:$TEST_NGINX_TABLES_PORT reuseport;
+
+        location = /a {
+            playfab_auth entity_token;
+            playfab_auth_entity_cache 60s;
+            playfab_auth_entity_negative_cache 30s;
+            proxy_set_header X-Caller $playfab_auth_subject;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/backend;
+        }
+
+        location = /b {
+            playfab_auth entity_token;
+            playfab_auth_entity_cache 0;
+            playfab_auth_entity_negative_cache 30s;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/backend;
+        }
+
+        location = /backend {
+            return 200 "$http_x_caller\n";
+        }
+
+        location /_playfab/ {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
+        }
+    }
+--- config
+    location /w/ {
+        proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/;
+    }
+--- request eval
+[ ("GET /w/a") x 12, ("GET /emu/sleep?ms=1600") x 2, "GET /w/b",
+  ("GET /w/a") x 12 ]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[ (200) x 14, 401, (401) x 12 ]
+--- response_body_like eval
+[ (qr/\ATPALICE\n\z/) x 12, (qr/\Aok\n\z/) x 2,
+  (qr/"code":"unauthorized"/) x 13 ]
+--- playfab_calls: ValidateEntityToken=2
+--- no_error_log
+[alert]
+[crit]
+
+
+
+=== TEST 5: more players than a worker's table holds: each answers for its own caller, a one-byte sibling is refused
+--- playfab_emulator eval
+$main::Players
+--- config
+    location = /api {
+        playfab_auth entity_token;
+        proxy_set_header X-Caller $playfab_auth_subject;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "$http_x_caller\n";
+    }
+--- request eval
+[ ("GET /api") x 603 ]
+--- more_headers eval
+[ (map { sprintf "X-EntityToken: ptok-%03d", $_ } 1 .. 300, 1 .. 300),
+  "X-EntityToken: ptok-300", "X-EntityToken: ptok-30O",
+  "X-EntityToken: ptok-300" ]
+--- error_code eval
+[ (200) x 601, 401, 200 ]
+--- response_body_like eval
+[ (map { qr/\ATP${_}\n\z/ } map { sprintf '%03d', $_ } 1 .. 300, 1 .. 300),
+  qr/\ATP300\n\z/, qr/"code":"unauthorized"/, qr/\ATP300\n\z/ ]
+--- playfab_calls: ValidateEntityToken=301
+--- no_error_log
+[error]

@@ -1,0 +1,203 @@
+/*
+ * Copyright (C) ngx_http_playfab_party authors
+ *
+ * Each worker's own copies of the players' identities it validated or
+ * read from the zone's records lately, so that a known player's token
+ * costs neither the zone's lock nor a digest: a bounded table per zone
+ * (a slot picked by a keyed hash of the token, the title compared, the
+ * token compared in constant time), made at the worker's first use.
+ *
+ * A copy answers only while the zone's identity epoch is the one it was
+ * made under: a refusal of a token anywhere (in any worker, at any
+ * location) moves the epoch on, and every copy of every worker is then
+ * read from the zone again, where the refusal is recorded.  The caller
+ * reads the epoch before it reads the record it copies, and the epoch
+ * moves on only once the refusal is recorded, so that no copy made of
+ * the old record survives the move.  How long a copy may answer is the
+ * caller's (each location's playfab_auth_entity_cache): the time its
+ * record was made is kept.  A slot's token is wiped before it is freed.
+ */
+
+#include "ngx_http_playfab_storage.h"
+#include "playfab_ct.h"
+#include "playfab_random.h"
+
+
+#define NGX_HTTP_PLAYFAB_IDENTITIES  256      /* slots per zone */
+
+
+typedef struct {
+    u_char                       *data;       /* the title, the token, the
+                                                 entity id, type and master
+                                                 id; NULL: empty */
+    size_t                        size;
+    size_t                        title_len;
+    size_t                        token_len;
+    size_t                        lens[3];
+    time_t                        made;
+    ngx_atomic_uint_t             epoch;
+} ngx_http_playfab_identity_slot_t;
+
+
+struct ngx_http_playfab_identities_s {
+    uint64_t                          seed;
+    ngx_http_playfab_identity_slot_t  slots[NGX_HTTP_PLAYFAB_IDENTITIES];
+};
+
+
+static ngx_http_playfab_identity_slot_t *ngx_http_playfab_identities_slot(
+    ngx_http_playfab_zone_t *zone, ngx_str_t *token, ngx_uint_t create);
+
+
+ngx_atomic_uint_t
+ngx_http_playfab_identities_epoch(ngx_shm_zone_t *shm_zone)
+{
+    ngx_http_playfab_zone_t  *zone = shm_zone->data;
+
+    return zone->sh->identity_epoch;
+}
+
+
+void
+ngx_http_playfab_identities_outdated(ngx_shm_zone_t *shm_zone)
+{
+    ngx_http_playfab_zone_t  *zone = shm_zone->data;
+
+    (void) ngx_atomic_fetch_add(&zone->sh->identity_epoch, 1);
+}
+
+
+/* NGX_OK: id (in pool) and the time its record was made; NGX_DECLINED */
+
+ngx_int_t
+ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+    ngx_str_t *token, ngx_pool_t *pool, ngx_http_playfab_identity_t *id,
+    time_t *made)
+{
+    u_char                            *p, *copy;
+    size_t                             len;
+    ngx_http_playfab_zone_t           *zone;
+    ngx_http_playfab_identity_slot_t  *slot;
+
+    zone = shm_zone->data;
+
+    slot = ngx_http_playfab_identities_slot(zone, token, 0);
+
+    if (slot == NULL || slot->data == NULL
+        || slot->epoch != zone->sh->identity_epoch
+        || slot->title_len != title->len
+        || slot->token_len != token->len
+        || ngx_memcmp(slot->data, title->data, title->len) != 0
+        || !playfab_ct_equal(slot->data + title->len, token->data,
+                             token->len))
+    {
+        return NGX_DECLINED;
+    }
+
+    /* the request keeps its own: the slot may be taken before it ends */
+
+    p = slot->data + slot->title_len + slot->token_len;
+    len = slot->lens[0] + slot->lens[1] + slot->lens[2];
+
+    copy = ngx_pnalloc(pool, len);
+    if (copy == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ngx_memcpy(copy, p, len);
+
+    id->entity_id.data = copy;
+    id->entity_id.len = slot->lens[0];
+    id->entity_type.data = copy + slot->lens[0];
+    id->entity_type.len = slot->lens[1];
+    id->master_id.data = copy + slot->lens[0] + slot->lens[1];
+    id->master_id.len = slot->lens[2];
+
+    *made = slot->made;
+
+    return NGX_OK;
+}
+
+
+/* a copy of the record made at made, read after the epoch was read */
+
+void
+ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone,
+    ngx_atomic_uint_t epoch, ngx_str_t *title, ngx_str_t *token,
+    ngx_http_playfab_identity_t *id, time_t made)
+{
+    u_char                            *p;
+    size_t                             size;
+    ngx_http_playfab_zone_t           *zone;
+    ngx_http_playfab_identity_slot_t  *slot;
+
+    zone = shm_zone->data;
+
+    slot = ngx_http_playfab_identities_slot(zone, token, 1);
+    if (slot == NULL) {
+        return;
+    }
+
+    if (slot->data) {
+        ngx_explicit_memzero(slot->data, slot->size);
+        ngx_free(slot->data);
+        slot->data = NULL;
+    }
+
+    size = title->len + token->len + id->entity_id.len + id->entity_type.len
+           + id->master_id.len;
+
+    slot->data = ngx_alloc(size, ngx_cycle->log);
+    if (slot->data == NULL) {
+        return;
+    }
+
+    p = ngx_cpymem(slot->data, title->data, title->len);
+    p = ngx_cpymem(p, token->data, token->len);
+    p = ngx_cpymem(p, id->entity_id.data, id->entity_id.len);
+    p = ngx_cpymem(p, id->entity_type.data, id->entity_type.len);
+    ngx_memcpy(p, id->master_id.data, id->master_id.len);
+
+    slot->size = size;
+    slot->title_len = title->len;
+    slot->token_len = token->len;
+    slot->lens[0] = id->entity_id.len;
+    slot->lens[1] = id->entity_type.len;
+    slot->lens[2] = id->master_id.len;
+    slot->made = made;
+    slot->epoch = epoch;
+}
+
+
+static ngx_http_playfab_identity_slot_t *
+ngx_http_playfab_identities_slot(ngx_http_playfab_zone_t *zone,
+    ngx_str_t *token, ngx_uint_t create)
+{
+    ngx_http_playfab_identities_t  *table;
+
+    table = zone->identities;
+
+    if (table == NULL) {
+        if (!create) {
+            return NULL;
+        }
+
+        table = ngx_calloc(sizeof(ngx_http_playfab_identities_t),
+                           ngx_cycle->log);
+        if (table == NULL) {
+            return NULL;
+        }
+
+        if (playfab_random_bytes((u_char *) &table->seed, sizeof(table->seed))
+            != 0)
+        {
+            ngx_free(table);
+            return NULL;
+        }
+
+        zone->identities = table;
+    }
+
+    return &table->slots[playfab_ct_slot(table->seed, token->data, token->len,
+                                         NGX_HTTP_PLAYFAB_IDENTITIES)];
+}
