@@ -5,11 +5,6 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 
-# the second server, next to the test port (and the emulator's, one
-# above it), so that runs on other ports do not share it
-$ENV{TEST_NGINX_FANOUT_PORT}
-    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 6;
-
 workers(2);
 # the fan-outs hold 24 client and 24 upstream connections, and more
 # in whichever worker their requests land: past Test::Nginx's 64
@@ -26,24 +21,7 @@ __DATA__
 with two workers; the emulator holds GetEntityToken for 500 ms, long
 enough for all the others to wait for the first one's fetch before
 /fanout answers.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /fanout {
         mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
@@ -77,24 +55,7 @@ playfab: title token being fetched elsewhere, waiting
 === TEST 2: concurrent cold requests in two workers make one GetEntityToken
 The same 24 requests; 500 ms later, all of them have created their
 party with the one token fetched.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /fanout {
         mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
@@ -183,24 +144,7 @@ Content-Type: application/json
 Twenty requests wait on a fetch that PlayFab answers with 503 after
 500 ms: the fetcher answers playfab_unavailable, the twenty waiters
 token_unavailable, and none asks PlayFab itself.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /fanout {
         mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
@@ -241,24 +185,7 @@ Content-Type: application/json
 === TEST 6: waiters failed by a GetEntityToken log why
 The waiters may finish just after /fanout has answered: the log is read
 300 ms later.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /fanout {
         mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;
@@ -292,24 +219,7 @@ playfab: the last GetEntityToken failed less than 1000 ms ago (503), not asking 
 === TEST 7: after a failed GetEntityToken, the next request after a second asks again
 The lease is not stuck: 1.3 s after the failure, a request fetches a
 token and creates its party.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /fanout {
         mirror /m; mirror /m; mirror /m; mirror /m; mirror /m; mirror /m;

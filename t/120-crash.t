@@ -30,11 +30,6 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 
-# TEST 5's second server, next to the test port (and the emulator's,
-# one above it), so that runs on other ports do not share it
-$ENV{TEST_NGINX_FANOUT_PORT}
-    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 6;
-
 workers(2);
 # the fan-outs hold 24 client and 24 upstream connections, and more
 # in whichever worker their requests land: past Test::Nginx's 64
@@ -236,24 +231,7 @@ each RequestPartyService for 1 s and reloads nginx (SIGHUP to the
 master) 300 ms after they start.  nginx closes the connection once the
 mirrors are done too: by then the old workers, which serve the 17, have
 logged that they shut down gracefully.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_FANOUT_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- playfab_emulator
 {"faults": {"RequestPartyService": {"delay_ms": 1000}}}
 --- config

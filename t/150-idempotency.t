@@ -5,11 +5,8 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 
-# the second server of TEST 8 and TEST 12, next to the test port (and
-# the emulator's, one above it), so that runs on other ports do not
-# share it
-$ENV{TEST_NGINX_FANOUT_PORT}
-    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 6;
+# TEST 8 and TEST 12 add a second server on $TEST_NGINX_FANOUT_PORT
+# (set by PlayfabTest)
 
 repeat_each(1);
 no_shuffle();

@@ -10,11 +10,6 @@ use Test::Nginx::Socket 'no_plan';
 use lib 't/lib';
 use PlayfabTest;
 
-# the second server, with reuseport: each new connection to it goes to
-# either worker, so that a sequence of requests reaches both
-$ENV{TEST_NGINX_TABLES_PORT}
-    ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984) + 8;
-
 # 80 keys, more than a location's table of 64 holds
 our @Keys = map { sprintf "key-%02d", $_ } 1 .. 80;
 our $KeysFile = ">>> keys\n"
@@ -91,27 +86,10 @@ emulator then revokes it.  The first request after that, in either
 worker, is refused by PlayFab, and that worker drops the token and gets
 another; every later request, in either worker, must send the new one:
 one refused call in all, not one per worker.
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_TABLES_PORT reuseport;
-
-        location = /v1/party {
-            playfab_auth off;
-            playfab_party;
-        }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
+--- fan_out_server
 --- config
     location = /w {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/v1/party;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
     }
 --- request eval
 [ ("POST /w\n" . party_body()) x 40, "POST /emu/revoke",
@@ -137,41 +115,28 @@ Every later request at /a, in either worker, must be refused as the
 zone's record now says, not accepted from what a worker saw before.
 --- playfab_emulator
 {"player_tokens": {"ptok-alice": {"id": "TPALICE", "lifetime": 3}}}
---- http_config
-    playfab_zone playfab:1m;
-    playfab_title_id $TEST_NGINX_PLAYFAB_TITLE;
-    playfab_secret_key env:TEST_NGINX_PLAYFAB_SECRET;
-
-    server {
-        listen 127.0.0.1:$TEST_NGINX_TABLES_PORT reuseport;
-
+--- fan_out_server
         location = /a {
             playfab_auth entity_token;
             playfab_auth_entity_cache 60s;
             playfab_auth_entity_negative_cache 30s;
             proxy_set_header X-Caller $playfab_auth_subject;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/backend;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/backend;
         }
 
         location = /b {
             playfab_auth entity_token;
             playfab_auth_entity_cache 0;
             playfab_auth_entity_negative_cache 30s;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/backend;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/backend;
         }
 
         location = /backend {
             return 200 "$http_x_caller\n";
         }
-
-        location /_playfab/ {
-            internal;
-            proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/;
-        }
-    }
 --- config
     location /w/ {
-        proxy_pass http://127.0.0.1:$TEST_NGINX_TABLES_PORT/;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/;
     }
 --- request eval
 [ ("GET /w/a") x 40, ("GET /emu/sleep?ms=1600") x 2, "GET /w/b",

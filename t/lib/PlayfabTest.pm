@@ -86,6 +86,12 @@ END {
 
 sub set_environment {
     $ENV{TEST_NGINX_EMU_PORT} ||= 1985;
+    # the second server of "--- fan_out_server", next to the test port
+    # (and the emulator's, one above it): runs on other ports never
+    # share it
+    $ENV{TEST_NGINX_FANOUT_PORT}
+        ||= ($ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984)
+            + 6;
     $ENV{TEST_NGINX_PLAYFAB_SECRET} //= 'emu-secret-key';
     $ENV{TEST_NGINX_PLAYFAB_TITLE}  //= 'EMU01';
     # Test::Nginx defines the server root, not a variable for its html
@@ -241,6 +247,7 @@ sub prepare_block {
     emulator_checks($block);
     $block->set_value(http_config => $HttpConfig)
         unless defined $block->http_config;
+    add_fan_out_server($block);
     add_env_line($block);
     add_locations($block);
     return $block;
@@ -323,6 +330,38 @@ sub check_playfab_calls {
     Test::More::is_deeply(\%got, $calls,
         $block->name . " - PlayFab calls $spec")
         or Test::More::diag("emulator stats: $status $json");
+}
+
+
+# "--- fan_out_server": a second server, listening with reuseport on
+# $TEST_NGINX_FANOUT_PORT, added to the block's http_config: each new
+# connection to it goes to either worker, so that requests the block
+# proxies there spread over the workers.  The section holds its
+# locations; empty, the party location /v1/party (playfab_auth off).
+# The internal /_playfab/ location is added unless the section has one.
+my $FanOutParty = <<'_EOC_';
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party;
+        }
+_EOC_
+
+sub add_fan_out_server {
+    my ($block) = @_;
+    return unless $block->can('fan_out_server');
+    my $locations = $block->fan_out_server;
+    return unless defined $locations;
+    $locations = $FanOutParty unless $locations =~ /\S/;
+    $locations .= "\n" unless $locations =~ /\n\z/;
+    my ($playfab) = map { $_->[1] } grep { $_->[0] eq '/_playfab/' }
+        @Locations;
+    $playfab =~ s/^/    /mg;
+    $locations .= $playfab
+        unless $locations =~ m{^\s*location\s+/_playfab/\s*\{}m;
+    $block->set_value(http_config => $block->http_config
+        . "\n    server {\n"
+        . "        listen 127.0.0.1:\$TEST_NGINX_FANOUT_PORT reuseport;\n\n"
+        . $locations . "    }\n");
 }
 
 
@@ -474,6 +513,8 @@ F<t/lib/runner>; load Test::Nginx::Socket first.
 Each variable keeps a value it already has:
 
     TEST_NGINX_EMU_PORT        1985: the emulator's port on 127.0.0.1
+    TEST_NGINX_FANOUT_PORT     the test port + 6: the port of the
+                               second server of --- fan_out_server
     TEST_NGINX_PLAYFAB_SECRET  emu-secret-key: the title secret key
     TEST_NGINX_PLAYFAB_TITLE   EMU01: the title id
     TEST_NGINX_HTML_DIR        the server root's html/, where user_files
@@ -549,6 +590,30 @@ sections below instead of a request):
     location /emu/ {
         proxy_pass http://127.0.0.1:$TEST_NGINX_EMU_PORT/_emu/;
     }
+
+=item *
+
+with a C<--- fan_out_server> section, appends to the http_config (its
+own, or the one above) a second server, listening with C<reuseport> on
+C<$TEST_NGINX_FANOUT_PORT>: each new connection to it goes to either
+worker, so that the requests a block proxies there (one by one, or all
+at once with C<mirror>) spread over the workers of a C<workers(2)>
+file. The section holds that server's locations; empty, the party
+location below. The C</_playfab/> location above is added to it unless
+the section has one.
+
+    --- fan_out_server
+    --- config
+        location = /w {
+            proxy_pass http://127.0.0.1:$TEST_NGINX_FANOUT_PORT/v1/party;
+        }
+
+gives the second server
+
+        location = /v1/party {
+            playfab_auth off;
+            playfab_party;
+        }
 
 =back
 
