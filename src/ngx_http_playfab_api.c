@@ -18,9 +18,8 @@
 
 static ngx_int_t ngx_http_playfab_api_headers(ngx_http_request_t *r,
     ngx_http_request_t *sr, ngx_http_playfab_op_e op, size_t len);
-static ngx_int_t ngx_http_playfab_api_header(ngx_http_request_t *r,
-    ngx_http_request_t *sr, ngx_str_t *key, ngx_str_t *value,
-    ngx_table_elt_t **hp);
+static ngx_int_t ngx_http_playfab_api_header(ngx_http_request_t *sr,
+    ngx_str_t *key, ngx_str_t *value, ngx_table_elt_t **hp);
 static ngx_int_t ngx_http_playfab_api_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static ngx_int_t ngx_http_playfab_api_fetch_done(ngx_http_request_t *sr,
@@ -56,14 +55,21 @@ static const char  *ngx_http_playfab_op_names[] = {
 
 
 static ngx_str_t  ngx_http_playfab_post = ngx_string("POST");
-static ngx_str_t  ngx_http_playfab_content_type =
-    ngx_string("Content-Type");
 static ngx_str_t  ngx_http_playfab_json = ngx_string("application/json");
-static ngx_str_t  ngx_http_playfab_secret_header =
-    ngx_string("X-SecretKey");
-static ngx_str_t  ngx_http_playfab_token_header =
-    ngx_string("X-EntityToken");
-static ngx_str_t  ngx_http_playfab_accept = ngx_string("Accept");
+
+/* the subrequest's own headers: names, and their lowercase forms */
+static ngx_str_t  ngx_http_playfab_content_type[2] = {
+    ngx_string("Content-Type"), ngx_string("content-type")
+};
+static ngx_str_t  ngx_http_playfab_secret_header[2] = {
+    ngx_string("X-SecretKey"), ngx_string("x-secretkey")
+};
+static ngx_str_t  ngx_http_playfab_token_header[2] = {
+    ngx_string("X-EntityToken"), ngx_string("x-entitytoken")
+};
+static ngx_str_t  ngx_http_playfab_accept[2] = {
+    ngx_string("Accept"), ngx_string("accept")
+};
 
 
 /* one of the module's own calls to PlayFab, which no other can pass for */
@@ -259,8 +265,7 @@ ngx_http_playfab_api_fetch(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
 
     ngx_str_set(&any, "application/jwk-set+json, application/json");
 
-    if (ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_accept, &any,
-                                    NULL)
+    if (ngx_http_playfab_api_header(sr, ngx_http_playfab_accept, &any, NULL)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -330,7 +335,7 @@ ngx_http_playfab_api_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     sr->headers_in.content_length_n = len;
     sr->headers_in.keep_alive_n = -1;
 
-    if (ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_content_type,
+    if (ngx_http_playfab_api_header(sr, ngx_http_playfab_content_type,
                                     &ngx_http_playfab_json,
                                     &sr->headers_in.content_type)
         != NGX_OK)
@@ -339,19 +344,20 @@ ngx_http_playfab_api_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     }
 
     if (op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
-        return ngx_http_playfab_api_header(r, sr,
-                                           &ngx_http_playfab_secret_header,
+        return ngx_http_playfab_api_header(sr, ngx_http_playfab_secret_header,
                                            &plcf->secret, NULL);
     }
 
-    return ngx_http_playfab_api_header(r, sr, &ngx_http_playfab_token_header,
+    return ngx_http_playfab_api_header(sr, ngx_http_playfab_token_header,
                                        &ctx->token, NULL);
 }
 
 
+/* key: the name, then its lowercase form */
+
 static ngx_int_t
-ngx_http_playfab_api_header(ngx_http_request_t *r, ngx_http_request_t *sr,
-    ngx_str_t *key, ngx_str_t *value, ngx_table_elt_t **hp)
+ngx_http_playfab_api_header(ngx_http_request_t *sr, ngx_str_t *key,
+    ngx_str_t *value, ngx_table_elt_t **hp)
 {
     ngx_table_elt_t  *h;
 
@@ -360,16 +366,10 @@ ngx_http_playfab_api_header(ngx_http_request_t *r, ngx_http_request_t *sr,
         return NGX_ERROR;
     }
 
-    h->key = *key;
+    h->key = key[0];
     h->value = *value;
     h->hash = 1;
-
-    h->lowcase_key = ngx_pnalloc(r->pool, key->len);
-    if (h->lowcase_key == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_strlow(h->lowcase_key, key->data, key->len);
+    h->lowcase_key = key[1].data;
 
 #if (nginx_version >= 1023000)
     h->next = NULL;
@@ -406,9 +406,11 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
     if (sr->upstream && sr->upstream->headers_in.status_n) {
         call->status = sr->upstream->headers_in.status_n;
 
+        /* only the title token's lifetime is reckoned from PlayFab's clock */
+
         date = sr->upstream->headers_in.date;
 
-        if (date) {
+        if (date && call->op == NGX_HTTP_PLAYFAB_OP_TOKEN) {
             call->date = ngx_parse_http_time(date->value.data,
                                              date->value.len);
             if (call->date == NGX_ERROR) {
@@ -416,7 +418,11 @@ ngx_http_playfab_api_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
             }
         }
 
-        call->retry_after = ngx_http_playfab_retry_after(sr);
+        /* read for a throttled call only */
+
+        if (call->status != NGX_HTTP_OK) {
+            call->retry_after = ngx_http_playfab_retry_after(sr);
+        }
     }
 
     ngx_log_debug5(NGX_LOG_DEBUG_HTTP, sr->connection->log, 0,
