@@ -250,6 +250,9 @@ typedef struct {
     playfab_jwt_t                *jwt;
     ngx_str_t                     entity_token;    /* the player's */
     u_char                        entity_digest[NGX_HTTP_PLAYFAB_DIGEST_LEN];
+    ngx_atomic_uint_t             entity_epoch;    /* the record's epoch
+                                                      when PlayFab was
+                                                      asked */
 
     /* CONTENT phase */
     ngx_uint_t                    state;

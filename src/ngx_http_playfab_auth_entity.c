@@ -14,7 +14,10 @@
  * Each worker also keeps copies of the valid ones it made or read
  * (ngx_http_playfab_identities.c), looked up before the records by the
  * token itself: a known player costs neither a digest nor the zone's
- * lock.  A refusal by PlayFab makes every worker's copies stale.
+ * lock.  A refusal by PlayFab is recorded (or, without negative
+ * caching, the token's valid record dropped, so that no location keeps
+ * trusting it), then every worker's copies under its record's epoch are
+ * stale.
  * A refusal of ValidateEntityToken does not say whose token it refused
  * (the title's or the player's): the player is refused and the title
  * token keeps serving, at most refreshed early (see
@@ -104,6 +107,7 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
     ngx_uint_t                     i, count;
     ngx_table_elt_t               *h;
     playfab_digest_part_t          parts[3];
+    ngx_http_playfab_identity_t    id;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
@@ -140,16 +144,18 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
+    /* the caller's identity only once the copy is fresh enough here */
+
     if (plcf->entity_cache
         && ngx_http_playfab_identities_get(pmcf->shm_zone, &plcf->title_id,
-                                           &h->value, r->pool,
-                                           &ctx->identity, &made)
+                                           &h->value, r->pool, &id, &made)
            == NGX_OK
         && (int64_t) ngx_time() - made < (int64_t) plcf->entity_cache)
     {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "playfab: entity token from this worker's table");
 
+        ctx->identity = id;
         ngx_http_playfab_entity_found(r, ctx);
         return NGX_OK;
     }
@@ -196,7 +202,8 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
 
     /* read before the record: a refusal recorded after it moves it on */
 
-    epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone);
+    epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone,
+                                              ctx->entity_digest);
 
     rc = ngx_http_playfab_store_get(pmcf->shm_zone, ctx->entity_digest,
                                     r->pool, &rec);
@@ -248,7 +255,8 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "playfab: entity token cache hit");
 
-    ngx_http_playfab_identities_put(pmcf->shm_zone, epoch, &plcf->title_id,
+    ngx_http_playfab_identities_put(pmcf->shm_zone, ctx->entity_digest,
+                                    epoch, &plcf->title_id,
                                     &ctx->entity_token, id, (time_t) made);
 
     ngx_http_playfab_entity_found(r, ctx);
@@ -266,10 +274,24 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
     u_char                        *p;
     int64_t                        now;
     ngx_str_t                      rec;
-    ngx_atomic_uint_t              epoch;
     ngx_http_playfab_identity_t   *id;
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    /*
+     * a refusal of a token under this key while PlayFab was asked: its
+     * answer may be older than the refusal, and is not kept
+     */
+
+    if (valid
+        && ngx_http_playfab_identities_epoch(pmcf->shm_zone,
+                                             ctx->entity_digest)
+           != ctx->entity_epoch)
+    {
+        return;
+    }
 
     id = &ctx->identity;
 
@@ -303,10 +325,6 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
         ngx_memcpy(p, id->master_id.data, id->master_id.len);
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
-
-    epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone);
-
     if (ngx_http_playfab_store_put(pmcf->shm_zone,
                                    NGX_HTTP_PLAYFAB_KIND_IDENTITY,
                                    ctx->entity_digest, &rec, ttl, 0,
@@ -316,9 +334,10 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
     {
         plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
-        ngx_http_playfab_identities_put(pmcf->shm_zone, epoch,
-                                        &plcf->title_id, &ctx->entity_token,
-                                        id, (time_t) now);
+        ngx_http_playfab_identities_put(pmcf->shm_zone, ctx->entity_digest,
+                                        ctx->entity_epoch, &plcf->title_id,
+                                        &ctx->entity_token, id,
+                                        (time_t) now);
     }
 }
 
@@ -327,8 +346,16 @@ static ngx_int_t
 ngx_http_playfab_entity_validate(ngx_http_request_t *r,
     ngx_http_playfab_ctx_t *ctx)
 {
-    u_char     *p;
-    ngx_str_t   body;
+    u_char                        *p;
+    ngx_str_t                      body;
+    ngx_http_playfab_main_conf_t  *pmcf;
+
+    /* read before asking: a refusal meanwhile outdates the answer */
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
+
+    ctx->entity_epoch = ngx_http_playfab_identities_epoch(pmcf->shm_zone,
+                                                          ctx->entity_digest);
 
     body.len = sizeof("{\"EntityToken\":\"\"}") - 1
                + playfab_json_escape(NULL, (char *) ctx->entity_token.data,
@@ -501,17 +528,28 @@ ngx_http_playfab_entity_refuse(ngx_http_request_t *r,
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
+    ngx_memzero(&ctx->identity, sizeof(ngx_http_playfab_identity_t));
+
     if (cache) {
+        pmcf = ngx_http_get_module_main_conf(r,
+                                             ngx_http_playfab_party_module);
+
+        /*
+         * PlayFab refused it: the refusal recorded, or else no valid
+         * record left for a location that trusts them longer; then no
+         * worker's copy answers
+         */
+
         if (plcf->entity_negative_cache) {
             ngx_http_playfab_entity_cache(r, ctx, 0,
                                           plcf->entity_negative_cache);
+
+        } else {
+            ngx_http_playfab_store_delete(pmcf->shm_zone, ctx->entity_digest);
         }
 
-        /* once the refusal is recorded: no worker's copy answers now */
-
-        pmcf = ngx_http_get_module_main_conf(r,
-                                             ngx_http_playfab_party_module);
-        ngx_http_playfab_identities_outdated(pmcf->shm_zone);
+        ngx_http_playfab_identities_outdated(pmcf->shm_zone,
+                                             ctx->entity_digest);
     }
 
     return ngx_http_playfab_auth_reject(r, NGX_HTTP_PLAYFAB_R_INVALID,

@@ -7,15 +7,20 @@
  * (a slot picked by a keyed hash of the token, the title compared, the
  * token compared in constant time), made at the worker's first use.
  *
- * A copy answers only while the zone's identity epoch is the one it was
- * made under: a refusal of a token anywhere (in any worker, at any
- * location) moves the epoch on, and every copy of every worker is then
- * read from the zone again, where the refusal is recorded.  The caller
- * reads the epoch before it reads the record it copies, and the epoch
- * moves on only once the refusal is recorded, so that no copy made of
- * the old record survives the move.  How long a copy may answer is the
- * caller's (each location's playfab_auth_entity_cache): the time its
- * record was made is kept.  A slot's token is wiped before it is freed.
+ * A copy answers only while the zone's epoch of its record's key (one of
+ * 256, by the key's first byte) is the one it was made under: a refusal
+ * of a token anywhere (in any worker, at any location) moves its key's
+ * epoch on, and every copy of every worker under that epoch is then read
+ * from the zone again, where the refusal is recorded (or the record
+ * dropped).  A refused token thus leaves the copies of 255 in 256 other
+ * players in place.  The caller reads the epoch before it reads (or
+ * asks PlayFab for) what it copies, and the epoch moves on only once
+ * the refusal is recorded, so that no copy made of the old answer
+ * survives the move.  How long a copy may answer is the caller's (each
+ * location's playfab_auth_entity_cache): the time its record was made
+ * is kept.  A slot's token is wiped before it is freed: when another
+ * takes its place, when its epoch is found to have moved on, and when
+ * the cycle's pool goes.
  */
 
 #include "ngx_http_playfab_storage.h"
@@ -35,6 +40,7 @@ typedef struct {
     size_t                        token_len;
     size_t                        lens[3];
     time_t                        made;
+    ngx_uint_t                    bucket;     /* of identity_epochs */
     ngx_atomic_uint_t             epoch;
 } ngx_http_playfab_identity_slot_t;
 
@@ -47,23 +53,30 @@ struct ngx_http_playfab_identities_s {
 
 static ngx_http_playfab_identity_slot_t *ngx_http_playfab_identities_slot(
     ngx_http_playfab_zone_t *zone, ngx_str_t *token, ngx_uint_t create);
+static void ngx_http_playfab_identities_clear(
+    ngx_http_playfab_identity_slot_t *slot);
+static void ngx_http_playfab_identities_cleanup(void *data);
 
+
+/* the epoch of the copies of the record under key */
 
 ngx_atomic_uint_t
-ngx_http_playfab_identities_epoch(ngx_shm_zone_t *shm_zone)
+ngx_http_playfab_identities_epoch(ngx_shm_zone_t *shm_zone, u_char *key)
 {
     ngx_http_playfab_zone_t  *zone = shm_zone->data;
 
-    return zone->sh->identity_epoch;
+    return zone->sh->identity_epochs[key[0]];
 }
 
 
+/* a token of the record under key was refused, and that is recorded */
+
 void
-ngx_http_playfab_identities_outdated(ngx_shm_zone_t *shm_zone)
+ngx_http_playfab_identities_outdated(ngx_shm_zone_t *shm_zone, u_char *key)
 {
     ngx_http_playfab_zone_t  *zone = shm_zone->data;
 
-    (void) ngx_atomic_fetch_add(&zone->sh->identity_epoch, 1);
+    (void) ngx_atomic_fetch_add(&zone->sh->identity_epochs[key[0]], 1);
 }
 
 
@@ -83,9 +96,16 @@ ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     slot = ngx_http_playfab_identities_slot(zone, token, 0);
 
-    if (slot == NULL || slot->data == NULL
-        || slot->epoch != zone->sh->identity_epoch
-        || slot->title_len != title->len
+    if (slot == NULL || slot->data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (slot->epoch != zone->sh->identity_epochs[slot->bucket]) {
+        ngx_http_playfab_identities_clear(slot);
+        return NGX_DECLINED;
+    }
+
+    if (slot->title_len != title->len
         || slot->token_len != token->len
         || ngx_memcmp(slot->data, title->data, title->len) != 0
         || !playfab_ct_equal(slot->data + title->len, token->data,
@@ -119,10 +139,13 @@ ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 }
 
 
-/* a copy of the record made at made, read after the epoch was read */
+/*
+ * A copy of the record under key, made at made, read (or asked of
+ * PlayFab) after epoch was read
+ */
 
 void
-ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone,
+ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone, u_char *key,
     ngx_atomic_uint_t epoch, ngx_str_t *title, ngx_str_t *token,
     ngx_http_playfab_identity_t *id, time_t made)
 {
@@ -138,11 +161,7 @@ ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone,
         return;
     }
 
-    if (slot->data) {
-        ngx_explicit_memzero(slot->data, slot->size);
-        ngx_free(slot->data);
-        slot->data = NULL;
-    }
+    ngx_http_playfab_identities_clear(slot);
 
     size = title->len + token->len + id->entity_id.len + id->entity_type.len
            + id->master_id.len;
@@ -165,6 +184,7 @@ ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone,
     slot->lens[1] = id->entity_type.len;
     slot->lens[2] = id->master_id.len;
     slot->made = made;
+    slot->bucket = key[0];
     slot->epoch = epoch;
 }
 
@@ -173,12 +193,18 @@ static ngx_http_playfab_identity_slot_t *
 ngx_http_playfab_identities_slot(ngx_http_playfab_zone_t *zone,
     ngx_str_t *token, ngx_uint_t create)
 {
+    ngx_pool_cleanup_t             *cln;
     ngx_http_playfab_identities_t  *table;
 
     table = zone->identities;
 
     if (table == NULL) {
         if (!create) {
+            return NULL;
+        }
+
+        cln = ngx_pool_cleanup_add(ngx_cycle->pool, 0);
+        if (cln == NULL) {
             return NULL;
         }
 
@@ -195,9 +221,40 @@ ngx_http_playfab_identities_slot(ngx_http_playfab_zone_t *zone,
             return NULL;
         }
 
+        cln->handler = ngx_http_playfab_identities_cleanup;
+        cln->data = table;
+
         zone->identities = table;
     }
 
     return &table->slots[playfab_ct_slot(table->seed, token->data, token->len,
                                          NGX_HTTP_PLAYFAB_IDENTITIES)];
+}
+
+
+static void
+ngx_http_playfab_identities_clear(ngx_http_playfab_identity_slot_t *slot)
+{
+    if (slot->data) {
+        ngx_explicit_memzero(slot->data, slot->size);
+        ngx_free(slot->data);
+        slot->data = NULL;
+    }
+}
+
+
+/* the cycle's pool goes (a reload without a master process) */
+
+static void
+ngx_http_playfab_identities_cleanup(void *data)
+{
+    ngx_http_playfab_identities_t  *table = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_PLAYFAB_IDENTITIES; i++) {
+        ngx_http_playfab_identities_clear(&table->slots[i]);
+    }
+
+    ngx_free(table);
 }

@@ -40,6 +40,10 @@ typedef struct {
 } ngx_http_playfab_metrics_t;
 
 
+/* the epochs of the workers' copies of identities */
+#define NGX_HTTP_PLAYFAB_IDENTITY_EPOCHS  256
+
+
 /* the records of one kind: their own LRU, use and budget */
 typedef struct {
     ngx_queue_t                   lru;              /* most recent first */
@@ -65,11 +69,16 @@ typedef struct {
     ngx_rbtree_t                  records;          /* all kinds */
     ngx_rbtree_node_t             records_sentinel;
     ngx_http_playfab_kind_t       kinds[NGX_HTTP_PLAYFAB_KINDS];
-    ngx_atomic_t                  identity_epoch;   /* +1 whenever a
-                                                       player's token is
-                                                       refused: workers'
-                                                       copies of identities
-                                                       are then stale */
+    ngx_atomic_t                  identity_epochs
+                                      [NGX_HTTP_PLAYFAB_IDENTITY_EPOCHS];
+                                                    /* by the first byte of
+                                                       a record's key: +1
+                                                       whenever a player's
+                                                       token of it is
+                                                       refused; workers'
+                                                       copies of its
+                                                       identities are then
+                                                       stale */
 
     ngx_rbtree_t                  keysets;          /* fetched JWK Sets */
     ngx_rbtree_node_t             keysets_sentinel;

@@ -492,3 +492,101 @@ Content-Type: application/json
 X-EntityToken: ptok-alice
 --- error_code: 503
 --- response_body_like: "code":"playfab_unavailable"
+
+
+
+=== TEST 22: a worker's copy too old for this location names nobody when PlayFab then refuses the token
+/long validates alice; her token expires; /short (1 s) finds the
+worker's copy too old and asks PlayFab, which refuses it: the 401 must
+carry no identity of hers.
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "master": "MPALICE", "lifetime": 1}}}
+--- config
+    location = /long {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 60s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /short {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 1s;
+        add_header X-Player "[$playfab_auth_playfab_id|$playfab_auth_subject]" always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "in\n";
+    }
+--- request eval
+["GET /long", "GET /emu/sleep?ms=1500", "GET /short"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 401]
+--- response_headers eval
+["", "", "X-Player: [|]"]
+--- response_body_like eval
+[qr/\Ain\n\z/, qr/\Aok\n\z/, qr/"code":"unauthorized"/]
+--- playfab_calls: ValidateEntityToken=2
+
+
+
+=== TEST 23: a token PlayFab refused at one location is refused at one with a longer cache, without negative caching
+/b keeps no valid records and no refusals; when PlayFab refuses alice's
+expired token there, the record /a was reading is dropped: /a asks
+PlayFab again, and refuses her too.
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE", "lifetime": 1}}}
+--- config
+    location = /a {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 60s;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /b {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "in\n";
+    }
+--- request eval
+["GET /a", "GET /a", "GET /emu/sleep?ms=1500", "GET /b", "GET /a"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 200, 401, 401]
+--- response_body_like eval
+[qr/\Ain\n\z/, qr/\Ain\n\z/, qr/\Aok\n\z/, qr/"code":"unauthorized"/,
+ qr/"code":"unauthorized"/]
+--- playfab_calls: ValidateEntityToken=3
+
+
+
+=== TEST 24: a refused token leaves the worker's copies of other players in place
+ptok-bogus-0's record key falls in another of the zone's 256 epochs than
+alice's: after PlayFab refuses it, alice is still found in the worker's
+table, not read from the zone's records ("cache hit").
+--- playfab_emulator
+{"player_tokens": {"ptok-alice": {"id": "TPALICE"}}}
+--- config
+    location = /a {
+        playfab_auth entity_token;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        return 200 "in\n";
+    }
+--- request eval
+["GET /a", "GET /a", "GET /a", "GET /a"]
+--- more_headers eval
+["X-EntityToken: ptok-alice", "X-EntityToken: ptok-alice",
+ "X-EntityToken: ptok-bogus-0", "X-EntityToken: ptok-alice"]
+--- error_code eval
+[200, 200, 401, 200]
+--- playfab_calls: ValidateEntityToken=2
+--- log_level: debug
+--- error_log
+http finalize request
+--- no_error_log
+playfab: entity token cache hit

@@ -103,8 +103,10 @@ X-EntityToken: ptok-alice
 
 === TEST 4: a shorter playfab_auth_entity_cache is honoured on a record made under a longer one
 /short takes /long's fresh record (no second validation), and
-validates again once the record is older than its 1 s (the request
-that does logs "entity token record too old here").
+validates again once the record is older than its 2 s (the request
+that does logs "entity token record too old here").  Records are aged
+in whole seconds (a record made at x.9 is 1 s old at x+1.0): 2 s, not
+1 s, so that the first /short is fresh whichever second /long ends in.
 --- playfab_emulator
 {"player_tokens": {"ptok-alice": {"id": "TPALICE"}}}
 --- config
@@ -115,7 +117,7 @@ that does logs "entity token record too old here").
     }
     location = /short {
         playfab_auth entity_token;
-        playfab_auth_entity_cache 1s;
+        playfab_auth_entity_cache 2s;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
     }
     location = /backend { return 200 "in\n"; }
