@@ -8,7 +8,9 @@
  * bounded table per key file (shared by the locations that inherit it):
  * a key found there, compared in constant time, is not hashed again.
  * The table lives as long as the configuration that loaded the file; a
- * slot's key is wiped before another takes its place.
+ * slot's key is wiped before another takes its place, and every key is
+ * wiped when the configuration goes (a reload without a master process,
+ * a worker's exit).
  */
 
 #include "ngx_http_playfab_features.h"
@@ -32,6 +34,7 @@ struct ngx_http_playfab_key_table_s {
 };
 
 
+static void ngx_http_playfab_api_key_table_cleanup(void *data);
 static const playfab_apikey_t *ngx_http_playfab_api_key_find(
     ngx_http_request_t *r, ngx_http_playfab_loc_conf_t *plcf,
     ngx_str_t *value);
@@ -80,6 +83,47 @@ ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
                    &ctx->principal.subject);
 
     return NGX_OK;
+}
+
+
+/*
+ * configuration: where the table of a key file will be, shared by the
+ * locations that inherit the file, and wiped with the configuration
+ */
+
+ngx_http_playfab_key_table_t **
+ngx_http_playfab_api_key_table(ngx_conf_t *cf)
+{
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_playfab_key_table_t  **table;
+
+    table = ngx_pcalloc(cf->pool, sizeof(ngx_http_playfab_key_table_t *));
+    if (table == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_playfab_api_key_table_cleanup;
+    cln->data = table;
+
+    return table;
+}
+
+
+static void
+ngx_http_playfab_api_key_table_cleanup(void *data)
+{
+    ngx_http_playfab_key_table_t  **table = data;
+
+    if (*table) {
+        ngx_explicit_memzero(*table, sizeof(ngx_http_playfab_key_table_t));
+        ngx_free(*table);
+        *table = NULL;
+    }
 }
 
 

@@ -397,13 +397,14 @@ ngx_http_playfab_jwt_release(void *data)
 }
 
 
-/* frees an entry no request uses and the table no longer holds */
+/* frees (and wipes) an entry no request uses and the table no longer holds */
 
 static void
 ngx_http_playfab_jwt_drop(ngx_http_playfab_jwt_entry_t *e)
 {
     if (e->refs == 0 && !e->cached) {
         playfab_jwt_free(e->jwt);
+        ngx_explicit_memzero(e->token, e->len);
         ngx_free(e);
     }
 }
@@ -719,12 +720,37 @@ ngx_http_playfab_jwt_check(ngx_conf_t *cf, ngx_http_playfab_loc_conf_t *plcf)
 }
 
 
+/*
+ * the configuration goes (a reload without a master process, a worker's
+ * exit): its keys, and the tokens of this worker's table, wiped; an
+ * entry a request still holds goes with the request
+ */
+
 static void
 ngx_http_playfab_jwt_cleanup(void *data)
 {
     ngx_http_playfab_jwt_conf_t  *jcf = data;
 
+    ngx_uint_t                     i;
+    ngx_http_playfab_jwt_entry_t  *e;
+
     playfab_jwks_free(jcf->keys);
+
+    if (jcf->cache == NULL) {
+        return;
+    }
+
+    for (i = 0; i < NGX_HTTP_PLAYFAB_JWT_CACHE; i++) {
+        e = jcf->cache[i];
+
+        if (e) {
+            e->cached = 0;
+            ngx_http_playfab_jwt_drop(e);
+        }
+    }
+
+    ngx_free(jcf->cache);
+    jcf->cache = NULL;
 }
 
 

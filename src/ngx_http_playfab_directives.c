@@ -587,8 +587,7 @@ ngx_http_playfab_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     /* the locations that inherit the file share its table */
 
-    plcf->api_key_table = ngx_pcalloc(cf->pool,
-                                      sizeof(ngx_http_playfab_key_table_t *));
+    plcf->api_key_table = ngx_http_playfab_api_key_table(cf);
     if (plcf->api_key_table == NULL) {
         return NGX_CONF_ERROR;
     }

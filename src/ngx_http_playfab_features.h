@@ -33,6 +33,8 @@ ngx_int_t ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
 /* ngx_http_playfab_auth_api_key.c */
 ngx_int_t ngx_http_playfab_auth_api_key(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t *plcf, ngx_http_playfab_ctx_t *ctx);
+ngx_http_playfab_key_table_t **ngx_http_playfab_api_key_table(
+    ngx_conf_t *cf);
 
 /* ngx_http_playfab_auth_jwt.c */
 ngx_int_t ngx_http_playfab_auth_jwt(ngx_http_request_t *r,
