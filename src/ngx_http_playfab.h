@@ -234,7 +234,8 @@ typedef struct {
 
 
 typedef struct {
-    /* ACCESS phase */
+    /* ACCESS phase: what is known of the caller, under auth_conf */
+    ngx_http_playfab_loc_conf_t  *auth_conf;
     unsigned                      auth_done:1;
     ngx_int_t                     auth_rc;
     ngx_http_playfab_principal_t  principal;

@@ -53,7 +53,18 @@ ngx_http_playfab_header_filter(ngx_http_request_t *r)
     ngx_http_playfab_ctx_t       *ctx;
     ngx_http_playfab_loc_conf_t  *plcf;
 
-    if (r != r->main || r->err_status == 0) {
+    if (r != r->main) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    /*
+     * a refusal under another location's settings (a variable read in the
+     * server's rewrites) leaves no challenge header in this one's response
+     */
+
+    (void) ngx_http_playfab_find_ctx(r);
+
+    if (r->err_status == 0) {
         return ngx_http_next_header_filter(r);
     }
 

@@ -14,6 +14,8 @@
 #define NGX_HTTP_PLAYFAB_WAIT_POLL       10     /* ms */
 
 
+static void ngx_http_playfab_forget_caller(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx);
 static ngx_uint_t ngx_http_playfab_request_id_valid(ngx_str_t *id);
 static void ngx_http_playfab_wait_handler(ngx_event_t *ev);
 static void ngx_http_playfab_wait_cleanup(void *data);
@@ -23,12 +25,40 @@ static ngx_int_t  ngx_http_playfab_request_id_index = NGX_ERROR;
 static ngx_str_t  ngx_http_playfab_request_id_name = ngx_string("request_id");
 
 
+/*
+ * The request's context, if it has one.  Its identity state (what the
+ * ACCESS phase and the identity variables found of the caller) is that
+ * of the location configuration the request is in: variables read
+ * before the location is final (the server's rewrites, a location that
+ * rewrites the URI with "last", after which nginx picks a location again
+ * and keeps the context) checked the caller with other settings, so
+ * what they found is forgotten here and the caller checked again.
+ */
+
+ngx_http_playfab_ctx_t *
+ngx_http_playfab_find_ctx(ngx_http_request_t *r)
+{
+    ngx_http_playfab_ctx_t       *ctx;
+    ngx_http_playfab_loc_conf_t  *plcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+
+    if (ctx && ctx->auth_conf != plcf) {
+        ngx_http_playfab_forget_caller(r, ctx);
+        ctx->auth_conf = plcf;
+    }
+
+    return ctx;
+}
+
+
 ngx_http_playfab_ctx_t *
 ngx_http_playfab_get_ctx(ngx_http_request_t *r)
 {
     ngx_http_playfab_ctx_t  *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+    ctx = ngx_http_playfab_find_ctx(r);
 
     if (ctx == NULL) {
         ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_playfab_ctx_t));
@@ -36,6 +66,8 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
             return NULL;
         }
 
+        ctx->auth_conf = ngx_http_get_module_loc_conf(r,
+                                               ngx_http_playfab_party_module);
         ctx->call.date = -1;
         ctx->refresh.date = -1;
 
@@ -43,6 +75,46 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
     }
 
     return ctx;
+}
+
+
+/*
+ * What was found of the caller under another location's settings: its
+ * outcome, principal, identity and verified token, and the refusal's
+ * problem and challenge header.  (A JWT entry it held is released with
+ * the request, as any.)
+ */
+
+static void
+ngx_http_playfab_forget_caller(ngx_http_request_t *r,
+    ngx_http_playfab_ctx_t *ctx)
+{
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "playfab: caller checked again in this location");
+
+    ctx->auth_done = 0;
+    ctx->auth_rc = 0;
+    ngx_memzero(&ctx->principal, sizeof(ngx_http_playfab_principal_t));
+    ngx_str_null(&ctx->principal_text);
+    ngx_memzero(&ctx->identity, sizeof(ngx_http_playfab_identity_t));
+    ctx->entity_started = 0;
+    ngx_str_null(&ctx->entity_token);
+    ngx_memzero(ctx->entity_digest, NGX_HTTP_PLAYFAB_DIGEST_LEN);
+    ctx->entity_epoch = 0;
+    ctx->jwt_done = 0;
+    ctx->jwt_kid = 0;
+    ctx->jwt_rc = 0;
+    ctx->jwt = NULL;
+
+    if (ctx->problem_set) {
+        ngx_memzero(&ctx->problem, sizeof(ngx_http_playfab_problem_t));
+        ctx->problem_set = 0;
+    }
+
+    if (r->headers_out.www_authenticate) {
+        r->headers_out.www_authenticate->hash = 0;
+        r->headers_out.www_authenticate = NULL;
+    }
 }
 
 

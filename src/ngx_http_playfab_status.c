@@ -103,7 +103,7 @@ ngx_http_playfab_metrics_log(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+    ctx = ngx_http_playfab_find_ctx(r);
 
     if (r->headers_out.status == NGX_HTTP_OK) {
         code = 0;

@@ -14,6 +14,7 @@
 
 
 /* ngx_http_playfab_request.c */
+ngx_http_playfab_ctx_t *ngx_http_playfab_find_ctx(ngx_http_request_t *r);
 ngx_http_playfab_ctx_t *ngx_http_playfab_get_ctx(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_playfab_header_in(ngx_http_request_t *r,
     const char *lowcase, size_t len, ngx_uint_t *count);

@@ -118,8 +118,7 @@ ngx_http_playfab_caller(ngx_http_request_t *r)
     if (plcf->auth == NGX_CONF_UNSET_UINT
         || plcf->auth == NGX_HTTP_PLAYFAB_AUTH_OFF)
     {
-        return ngx_http_get_module_ctx(r->main,
-                                       ngx_http_playfab_party_module);
+        return ngx_http_playfab_find_ctx(r->main);
     }
 
     ctx = ngx_http_playfab_get_ctx(r->main);
