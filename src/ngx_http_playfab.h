@@ -180,6 +180,9 @@ typedef void (*ngx_http_playfab_call_pt)(ngx_http_request_t *r,
 /* one PlayFab call, or a key set's fetch, made through a subrequest */
 struct ngx_http_playfab_call_s {
     ngx_http_request_t           *request;       /* the main request */
+    ngx_http_playfab_loc_conf_t  *conf;          /* the settings that made
+                                                    it: a background call
+                                                    outlives a redirect */
     ngx_http_playfab_op_e         op;
     unsigned                      active:1;
     unsigned                      done:1;

@@ -142,6 +142,7 @@ ngx_http_playfab_api_call(ngx_http_request_t *r, ngx_http_playfab_call_t *call,
 
     ngx_memzero(call, sizeof(ngx_http_playfab_call_t));
     call->request = r;
+    call->conf = plcf;
     call->op = op;
     call->background = (done != NULL);
     call->handler = done;

@@ -170,7 +170,9 @@ ngx_http_playfab_token_save(ngx_http_request_t *r,
     ngx_http_playfab_loc_conf_t   *plcf;
     ngx_http_playfab_main_conf_t  *pmcf;
 
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
+    /* the token is the settings' that asked for it, wherever r is now */
+
+    plcf = call->conf;
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_playfab_party_module);
 
     reply = ngx_http_playfab_api_reply(call, &env);

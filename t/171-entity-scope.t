@@ -219,3 +219,52 @@ Content-Type: application/json
 --- response_body_like eval
 [qr/PartyId/, qr/PartyId/]
 --- playfab_calls: GetEntityToken=2 token_index/RequestPartyService=2
+
+
+
+=== TEST 8: a background refresh is stored for the settings that asked for it, even when the request has moved to another location
+Every GetEntityToken takes 500 ms.  /a's title token (token 1) is due
+at 2.8 s; /b's (token 2) is fetched then.  /a/api's ACCESS phase starts
+the refresh of token 1 (token 3) and try_files moves the request to @b,
+of EMU02, before the refresh ends.  Token 3 is EMU01's: the next request
+of EMU02 still presents token 2.
+--- playfab_emulator
+{"token_lifetime": 4,
+ "player_tokens": {"ptok-alice": {"id": "TPALICE", "lifetime": 600}},
+ "faults": {"GetEntityToken": {"delay_ms": 500}}}
+--- config
+    location = /a/first {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /a/api {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        try_files /nothing @b;
+    }
+    location = /b/api {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        playfab_title_id EMU02;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location @b {
+        playfab_auth entity_token;
+        playfab_auth_entity_cache 0;
+        playfab_title_id EMU02;
+        rewrite ^ /backend break;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT;
+    }
+    location = /backend { return 200 "in\n"; }
+--- request eval
+["GET /a/first", "GET /emu/sleep?ms=2300", "GET /b/api", "GET /a/api",
+ "GET /emu/sleep?ms=700", "GET /b/api"]
+--- more_headers
+X-EntityToken: ptok-alice
+--- error_code eval
+[200, 200, 401, 401, 200, 401]
+--- playfab_calls: GetEntityToken=3 tokens_issued=3 token_index/ValidateEntityToken=2
+--- timeout: 6
+--- no_error_log
+[error]
