@@ -8,7 +8,8 @@
  * accepted: the principal is (entity_token, title, player entity id).
  *
  * An answer is kept in the shared zone's records under a digest of the
- * title and the token, with the time it was made: each location honours
+ * PlayFab that gave it (the location's title token key: its title,
+ * secret key and api_location) and the token, with the time it was made: each location honours
  * its own playfab_auth_entity_cache (and _negative_cache) when it reads,
  * so a record made under a longer setting never serves a shorter one.
  * Each worker also keeps copies of the valid ones it made or read
@@ -147,7 +148,7 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
     /* the caller's identity only once the copy is fresh enough here */
 
     if (plcf->entity_cache
-        && ngx_http_playfab_identities_get(pmcf->shm_zone, &plcf->title_id,
+        && ngx_http_playfab_identities_get(pmcf->shm_zone, &plcf->token_key,
                                            &h->value, r->pool, &id, &made)
            == NGX_OK
         && (int64_t) ngx_time() - made < (int64_t) plcf->entity_cache)
@@ -160,12 +161,16 @@ ngx_http_playfab_entity_start(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    /* the record key: the kind, the location's title, the token */
+    /*
+     * the record key: the kind, the PlayFab that answers this location
+     * (a player a staging api_location accepted is not production's),
+     * the token
+     */
 
     parts[0].data = "entity-token";
     parts[0].len = sizeof("entity-token") - 1;
-    parts[1].data = plcf->title_id.data;
-    parts[1].len = plcf->title_id.len;
+    parts[1].data = plcf->token_key.data;
+    parts[1].len = plcf->token_key.len;
     parts[2].data = h->value.data;
     parts[2].len = h->value.len;
 
@@ -256,7 +261,7 @@ ngx_http_playfab_entity_cached(ngx_http_request_t *r,
                    "playfab: entity token cache hit");
 
     ngx_http_playfab_identities_put(pmcf->shm_zone, ctx->entity_digest,
-                                    epoch, &plcf->title_id,
+                                    epoch, &plcf->token_key,
                                     &ctx->entity_token, id, (time_t) made);
 
     ngx_http_playfab_entity_found(r, ctx);
@@ -335,7 +340,7 @@ ngx_http_playfab_entity_cache(ngx_http_request_t *r,
         plcf = ngx_http_get_module_loc_conf(r, ngx_http_playfab_party_module);
 
         ngx_http_playfab_identities_put(pmcf->shm_zone, ctx->entity_digest,
-                                        ctx->entity_epoch, &plcf->title_id,
+                                        ctx->entity_epoch, &plcf->token_key,
                                         &ctx->entity_token, id,
                                         (time_t) now);
     }

@@ -4,8 +4,12 @@
  * Each worker's own copies of the players' identities it validated or
  * read from the zone's records lately, so that a known player's token
  * costs neither the zone's lock nor a digest: a bounded table per zone
- * (a slot picked by a keyed hash of the token, the title compared, the
- * token compared in constant time), made at the worker's first use.
+ * (a slot picked by a keyed hash of the token, the scope compared, the
+ * token compared in constant time), made at the worker's first use.  The
+ * scope is the PlayFab that validated the token: the location's title
+ * token key (a digest of the title, its secret key and api_location), so
+ * that a player accepted through one api_location (a staging stub) is
+ * not accepted through another of the same title.
  *
  * A copy answers only while the zone's epoch of its record's key (one of
  * 256, by the key's first byte) is the one it was made under: a refusal
@@ -32,11 +36,11 @@
 
 
 typedef struct {
-    u_char                       *data;       /* the title, the token, the
+    u_char                       *data;       /* the scope, the token, the
                                                  entity id, type and master
                                                  id; NULL: empty */
     size_t                        size;
-    size_t                        title_len;
+    size_t                        scope_len;
     size_t                        token_len;
     size_t                        lens[3];
     time_t                        made;
@@ -83,7 +87,7 @@ ngx_http_playfab_identities_outdated(ngx_shm_zone_t *shm_zone, u_char *key)
 /* NGX_OK: id (in pool) and the time its record was made; NGX_DECLINED */
 
 ngx_int_t
-ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
+ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *scope,
     ngx_str_t *token, ngx_pool_t *pool, ngx_http_playfab_identity_t *id,
     time_t *made)
 {
@@ -105,10 +109,10 @@ ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
         return NGX_DECLINED;
     }
 
-    if (slot->title_len != title->len
+    if (slot->scope_len != scope->len
         || slot->token_len != token->len
-        || ngx_memcmp(slot->data, title->data, title->len) != 0
-        || !playfab_ct_equal(slot->data + title->len, token->data,
+        || ngx_memcmp(slot->data, scope->data, scope->len) != 0
+        || !playfab_ct_equal(slot->data + scope->len, token->data,
                              token->len))
     {
         return NGX_DECLINED;
@@ -116,7 +120,7 @@ ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
     /* the request keeps its own: the slot may be taken before it ends */
 
-    p = slot->data + slot->title_len + slot->token_len;
+    p = slot->data + slot->scope_len + slot->token_len;
     len = slot->lens[0] + slot->lens[1] + slot->lens[2];
 
     copy = ngx_pnalloc(pool, len);
@@ -146,7 +150,7 @@ ngx_http_playfab_identities_get(ngx_shm_zone_t *shm_zone, ngx_str_t *title,
 
 void
 ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone, u_char *key,
-    ngx_atomic_uint_t epoch, ngx_str_t *title, ngx_str_t *token,
+    ngx_atomic_uint_t epoch, ngx_str_t *scope, ngx_str_t *token,
     ngx_http_playfab_identity_t *id, time_t made)
 {
     u_char                            *p;
@@ -163,7 +167,7 @@ ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone, u_char *key,
 
     ngx_http_playfab_identities_clear(slot);
 
-    size = title->len + token->len + id->entity_id.len + id->entity_type.len
+    size = scope->len + token->len + id->entity_id.len + id->entity_type.len
            + id->master_id.len;
 
     slot->data = ngx_alloc(size, ngx_cycle->log);
@@ -171,14 +175,14 @@ ngx_http_playfab_identities_put(ngx_shm_zone_t *shm_zone, u_char *key,
         return;
     }
 
-    p = ngx_cpymem(slot->data, title->data, title->len);
+    p = ngx_cpymem(slot->data, scope->data, scope->len);
     p = ngx_cpymem(p, token->data, token->len);
     p = ngx_cpymem(p, id->entity_id.data, id->entity_id.len);
     p = ngx_cpymem(p, id->entity_type.data, id->entity_type.len);
     ngx_memcpy(p, id->master_id.data, id->master_id.len);
 
     slot->size = size;
-    slot->title_len = title->len;
+    slot->scope_len = scope->len;
     slot->token_len = token->len;
     slot->lens[0] = id->entity_id.len;
     slot->lens[1] = id->entity_type.len;

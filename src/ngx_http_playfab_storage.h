@@ -48,10 +48,10 @@ ngx_atomic_uint_t ngx_http_playfab_identities_epoch(ngx_shm_zone_t *zone,
     u_char *key);
 void ngx_http_playfab_identities_outdated(ngx_shm_zone_t *zone, u_char *key);
 ngx_int_t ngx_http_playfab_identities_get(ngx_shm_zone_t *zone,
-    ngx_str_t *title, ngx_str_t *token, ngx_pool_t *pool,
+    ngx_str_t *scope, ngx_str_t *token, ngx_pool_t *pool,
     ngx_http_playfab_identity_t *id, time_t *made);
 void ngx_http_playfab_identities_put(ngx_shm_zone_t *zone, u_char *key,
-    ngx_atomic_uint_t epoch, ngx_str_t *title, ngx_str_t *token,
+    ngx_atomic_uint_t epoch, ngx_str_t *scope, ngx_str_t *token,
     ngx_http_playfab_identity_t *id, time_t made);
 
 /* ngx_http_playfab_keystore.c */

@@ -1,7 +1,8 @@
 # Players' entity tokens are scoped by title: a token validated for one
 # title is never a caller of another, PlayFab's answer is checked
-# against the location's title, and each location reads the shared
-# records by its own cache settings.  Title tokens are scoped by the
+# against the location's title, a validation is the PlayFab's that gave
+# it (title, secret key, api_location), and each location reads the
+# shared records by its own cache settings.  Title tokens are scoped by the
 # settings that got them (title, secret key, api_location).
 
 use Test::Nginx::Socket 'no_plan';
@@ -223,13 +224,14 @@ Content-Type: application/json
 
 
 === TEST 8: a background refresh is stored for the settings that asked for it, even when the request has moved to another location
-Every GetEntityToken takes 500 ms.  /a's title token (token 1) is due
-at 2.8 s; /b's (token 2) is fetched then.  /a/api's ACCESS phase starts
-the refresh of token 1 (token 3) and try_files moves the request to @b,
-of EMU02, before the refresh ends.  Token 3 is EMU01's: the next request
+Every GetEntityToken takes 500 ms, and its token lives 8 s (due for
+refresh after 4).  At 4.8 s /b's title token (token 2) is fetched and
+/a's (token 1) is due: /a/api's ACCESS phase starts its refresh (token
+3) and try_files moves the request to @b, of EMU02, before the refresh
+ends.  Token 3 is EMU01's: the next request
 of EMU02 still presents token 2.
 --- playfab_emulator
-{"token_lifetime": 4,
+{"token_lifetime": 8,
  "player_tokens": {"ptok-alice": {"id": "TPALICE", "lifetime": 600}},
  "faults": {"GetEntityToken": {"delay_ms": 500}}}
 --- config
@@ -258,13 +260,58 @@ of EMU02 still presents token 2.
     }
     location = /backend { return 200 "in\n"; }
 --- request eval
-["GET /a/first", "GET /emu/sleep?ms=2300", "GET /b/api", "GET /a/api",
- "GET /emu/sleep?ms=700", "GET /b/api"]
+["GET /a/first", "GET /emu/sleep?ms=4300", "GET /b/api", "GET /a/api",
+ "GET /emu/sleep?ms=1000", "GET /b/api"]
 --- more_headers
 X-EntityToken: ptok-alice
 --- error_code eval
 [200, 200, 401, 401, 200, 401]
 --- playfab_calls: GetEntityToken=3 tokens_issued=3 token_index/ValidateEntityToken=2
---- timeout: 6
+--- timeout: 8
+--- no_error_log
+[error]
+
+
+
+=== TEST 9: a player accepted through one api_location is not accepted through another of the same title
+/stage asks a stub that accepts any token, /prod the emulator, which
+knows none: what the stub accepted is not /prod's, nor is /prod's
+refusal /stage's.
+--- config
+    location = /stage/api {
+        playfab_auth entity_token;
+        playfab_api_location /_stub/;
+        proxy_set_header X-P $playfab_auth_principal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /prod/api {
+        playfab_auth entity_token;
+        proxy_set_header X-P $playfab_auth_principal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location /_stub/ {
+        internal;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/stub/;
+    }
+    location = /stub/Authentication/GetEntityToken {
+        default_type application/json;
+        return 200 '{"code":200,"status":"OK","data":{"EntityToken":"stub-title-token","TokenExpiration":"2030-01-01T00:00:00Z","Entity":{"Id":"EMU01","Type":"title","TypeString":"title"}}}';
+    }
+    location = /stub/Authentication/ValidateEntityToken {
+        default_type application/json;
+        return 200 '{"code":200,"status":"OK","data":{"Entity":{"Id":"TPFORGED","Type":"title_player_account","TypeString":"title_player_account"},"Lineage":{"MasterPlayerAccountId":"MFORGED","TitleId":"EMU01","NamespaceId":"1","TitlePlayerAccountId":"TPFORGED"},"IdentityProvider":"PlayFab","IdentifiedDeviceType":"Win32"}}';
+    }
+    location = /backend { return 200 "$http_x_p\n"; }
+--- request eval
+["GET /stage/api", "GET /prod/api", "GET /stage/api"]
+--- more_headers
+X-EntityToken: forged-player-token
+--- error_code eval
+[200, 401, 200]
+--- response_body_like eval
+[qr/\Aentity_token:EMU01:TPFORGED\n\z/,
+ qr/"detail":"PlayFab refused the entity token"/,
+ qr/\Aentity_token:EMU01:TPFORGED\n\z/]
+--- playfab_calls: GetEntityToken=1 ValidateEntityToken=1
 --- no_error_log
 [error]
