@@ -239,6 +239,7 @@ typedef struct {
 typedef struct {
     /* ACCESS phase: what is known of the caller, under auth_conf */
     ngx_http_playfab_loc_conf_t  *auth_conf;
+    ngx_table_elt_t              *challenge;     /* WWW-Authenticate, ours */
     unsigned                      auth_done:1;
     ngx_int_t                     auth_rc;
     ngx_http_playfab_principal_t  principal;

@@ -9,9 +9,10 @@
  *
  * An answer is kept in the shared zone's records under a digest of the
  * PlayFab that gave it (the location's title token key: its title,
- * secret key and api_location) and the token, with the time it was made: each location honours
- * its own playfab_auth_entity_cache (and _negative_cache) when it reads,
- * so a record made under a longer setting never serves a shorter one.
+ * secret key and api_location) and the token, with the time it was
+ * made: each location honours its own playfab_auth_entity_cache (and
+ * _negative_cache) when it reads, so a record made under a longer
+ * setting never serves a shorter one.
  * Each worker also keeps copies of the valid ones it made or read
  * (ngx_http_playfab_identities.c), looked up before the records by the
  * token itself: a known player costs neither a digest nor the zone's

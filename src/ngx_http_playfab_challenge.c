@@ -39,7 +39,8 @@ ngx_int_t
 ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
     const char *challenge)
 {
-    ngx_table_elt_t  *h;
+    ngx_table_elt_t         *h;
+    ngx_http_playfab_ctx_t  *ctx;
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
@@ -55,6 +56,14 @@ ngx_http_playfab_add_www_authenticate(ngx_http_request_t *r,
 #endif
 
     r->headers_out.www_authenticate = h;
+
+    /* so that a refusal made under other settings can be taken back */
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_playfab_party_module);
+
+    if (ctx) {
+        ctx->challenge = h;
+    }
 
     return NGX_OK;
 }

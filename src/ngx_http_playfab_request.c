@@ -81,7 +81,7 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
 /*
  * What was found of the caller under another location's settings: its
  * outcome, principal, identity and verified token, and the refusal's
- * problem and challenge header.  (A JWT entry it held is released with
+ * problem and its own challenge header (another module's stays).  (A JWT entry it held is released with
  * the request, as any.)
  */
 
@@ -111,9 +111,14 @@ ngx_http_playfab_forget_caller(ngx_http_request_t *r,
         ctx->problem_set = 0;
     }
 
-    if (r->headers_out.www_authenticate) {
-        r->headers_out.www_authenticate->hash = 0;
-        r->headers_out.www_authenticate = NULL;
+    if (ctx->challenge) {
+        ctx->challenge->hash = 0;
+
+        if (r->headers_out.www_authenticate == ctx->challenge) {
+            r->headers_out.www_authenticate = NULL;
+        }
+
+        ctx->challenge = NULL;
     }
 }
 

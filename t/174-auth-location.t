@@ -201,3 +201,32 @@ X-EntityToken: ptok-alice
  qr/"detail":"entity token of another title"/]
 --- no_error_log
 [error]
+
+
+
+=== TEST 6: another module's challenge is kept: only the module's own refusal under other settings is dropped
+--- user_files eval
+[@{ key_files() }, [ 'htpasswd', "nobody:{PLAIN}nothing\n" ]]
+--- config
+    playfab_auth api_key $TEST_NGINX_HTML_DIR/partners.keys;
+    set $who $playfab_auth_principal;
+
+    location = /basic {
+        playfab_auth off;
+        auth_basic "staff";
+        auth_basic_user_file $TEST_NGINX_HTML_DIR/htpasswd;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/backend;
+    }
+    location = /backend {
+        playfab_auth off;
+        return 200 "in\n";
+    }
+--- request
+GET /basic
+--- more_headers
+X-API-Key: unknown-key
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Basic realm="staff"
+--- no_error_log
+[error]
