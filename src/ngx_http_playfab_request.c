@@ -81,8 +81,8 @@ ngx_http_playfab_get_ctx(ngx_http_request_t *r)
 /*
  * What was found of the caller under another location's settings: its
  * outcome, principal, identity and verified token, and the refusal's
- * problem and its own challenge header (another module's stays).  (A JWT entry it held is released with
- * the request, as any.)
+ * problem and its own challenge header (another module's stays).  A JWT
+ * entry it held is released with the request, as any.
  */
 
 static void
